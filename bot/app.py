@@ -1,0 +1,82 @@
+"""build_app(settings): the aiohttp application serving Slack, health, and the outbox worker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+
+from bot.delivery import OutboxWorker
+from bot.services import Services, SystemClock, build_services, sync_people
+from bot.settings import Settings
+from bot.slack.bolt import build_bolt, web_client
+from bot.slack.deliverer import SlackDeliverer
+from bot.slack.http import dispatch
+from bot.slack.people import resolve_emails
+from bot.slack.socket import connect_socket_mode
+
+
+@dataclass(slots=True)
+class Running:
+    services: Services
+    worker: OutboxWorker
+    bolt: AsyncApp
+
+
+RUNNING = web.AppKey("running", Running)
+
+
+def build_app(
+    settings: Settings, *, clock: SystemClock | None = None, socket_mode: bool = False
+) -> web.Application:
+    """Services are built at start-up (nothing at import); with `socket_mode`, Slack's events
+    come over a Socket Mode connection instead of `POST /slack/events`."""
+    app = web.Application()
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        services = await build_services(settings, clock=clock)
+        try:
+            directory = await resolve_emails(services.directory, web_client(services, retries=True))
+            services = await sync_people(services, directory)
+            worker = OutboxWorker(
+                services, SlackDeliverer(web_client(services, retries=False), services.renderer)
+            )
+            bolt = build_bolt(services, worker.wake)
+            app[RUNNING] = Running(services, worker, bolt)
+            socket = await connect_socket_mode(bolt, settings) if socket_mode else None
+            stop = asyncio.Event()
+            delivering = asyncio.create_task(worker.run(stop))
+            try:
+                yield
+            finally:
+                if socket is not None:
+                    await socket.close_async()
+                stop.set()
+                worker.wake()
+                await delivering
+        finally:
+            await services.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def slack_events(request: web.Request) -> web.Response:
+    """POST /slack/events: every Slack command, action and form submission."""
+    return await dispatch(request.app[RUNNING].bolt, request)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """GET /healthz: the database answers, and how many messages wait to be sent."""
+    running = request.app[RUNNING]
+    try:
+        async with running.services.uow() as uow:
+            backlog = await uow.outbox.backlog()
+    except Exception:
+        return web.json_response({"status": "unavailable", "database": "error"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok", "outbox_backlog": backlog})

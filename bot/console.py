@@ -1,0 +1,39 @@
+"""The console's deliverer: shows what the bot would post, where, instead of posting it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from bot.delivery import Outgoing
+from bot.rendering import Renderer
+from storage.records import PersonRecord, ThreadRecord
+
+
+class ConsoleDeliverer:
+    platform = "console"
+
+    def __init__(self, renderer: Renderer, write: Callable[[str], None]) -> None:
+        self._renderer = renderer
+        self._write = write
+        self._refs = itertools.count(1)
+
+    async def to_channel(self, channel: str, message: Outgoing) -> str:
+        self._show(f"to the coordination channel ({channel})", message)
+        return f"console-{next(self._refs)}"
+
+    async def to_thread(self, thread: ThreadRecord, message: Outgoing) -> str:
+        self._show(f"in the case thread ({thread.channel}, under {thread.root_ref})", message)
+        return f"console-{next(self._refs)}"
+
+    async def to_person(self, person: PersonRecord, message: Outgoing) -> str:
+        self._show(f"direct message to {person.name}", message)
+        return f"console-{next(self._refs)}"
+
+    def mention(self, person: PersonRecord) -> str:
+        return f"@{person.name}"
+
+    def _show(self, where: str, message: Outgoing) -> None:
+        body = self._renderer.text(f"text/{message.template}.md.j2", **message.context)
+        indented = "".join(f"  │ {line}\n" for line in body.rstrip("\n").splitlines())
+        self._write(f"  ┌─ the bot would post {where}:\n{indented}")

@@ -1,0 +1,102 @@
+"""The only reader of the environment (and of `.env`): one frozen Settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+from storage.engine import DEFAULT_URL, normalise_url
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """One line naming the setting and what is wrong with it; never its value if secret."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_URL
+    directory_path: Path = Path("directory.toml")
+    slack_api_url: str = SLACK_API_URL
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    log_level: str = "INFO"
+
+    def require_http(self) -> None:
+        """Stop unless everything serving Slack over HTTP needs is set."""
+        _require("SLACK_BOT_TOKEN", self.slack_bot_token)
+        _require("SLACK_SIGNING_SECRET", self.slack_signing_secret)
+
+    def require_socket(self) -> None:
+        _require("SLACK_BOT_TOKEN", self.slack_bot_token)
+        _require("SLACK_APP_TOKEN", self.slack_app_token)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Settings from `.env` overlaid by the environment; SettingsError on a malformed value."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return Settings(
+        database_url=_database_url(values.get("REPRISAL_BOT_DATABASE_URL") or DEFAULT_URL),
+        directory_path=Path(values.get("REPRISAL_BOT_DIRECTORY") or "directory.toml"),
+        slack_api_url=_api_url(values.get("SLACK_API_URL") or SLACK_API_URL),
+        slack_bot_token=_token("SLACK_BOT_TOKEN", values.get("SLACK_BOT_TOKEN"), "xoxb-"),
+        slack_signing_secret=_secret(values.get("SLACK_SIGNING_SECRET")),
+        slack_app_token=_token("SLACK_APP_TOKEN", values.get("SLACK_APP_TOKEN"), "xapp-"),
+        log_level=_log_level(values.get("REPRISAL_BOT_LOG_LEVEL") or "INFO"),
+    )
+
+
+def _require(name: str, value: str | None) -> None:
+    if not value:
+        raise SettingsError(f"{name} is not set: it is needed to serve Slack (see README).")
+
+
+def _database_url(url: str) -> str:
+    try:
+        return normalise_url(url)
+    except Exception as problem:
+        # The URL may hold a password: say what is wrong, not what it is.
+        reason = str(problem) if isinstance(problem, ValueError) else "it cannot be parsed"
+        raise SettingsError(f"REPRISAL_BOT_DATABASE_URL is malformed: {reason}.") from None
+
+
+def _api_url(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/.")
+    return url if url.endswith("/") else url + "/"
+
+
+def _token(name: str, value: str | None, prefix: str) -> str | None:
+    if not value:
+        return None
+    if not value.startswith(prefix) or any(ch.isspace() for ch in value):
+        raise SettingsError(f"{name} is malformed: it should start with {prefix!r}.")
+    return value
+
+
+def _secret(value: str | None) -> str | None:
+    if not value:
+        return None
+    if len(value) < 16 or any(ch.isspace() for ch in value):
+        raise SettingsError("SLACK_SIGNING_SECRET is malformed: copy it again from the app's page.")
+    return value
+
+
+def _log_level(level: str) -> str:
+    level = level.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("REPRISAL_BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
+    return level

@@ -1,0 +1,142 @@
+"""The console adapter: the same commands as Slack, typed (or piped) in a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.console import ConsoleDeliverer
+from bot.delivery import OutboxWorker
+from bot.errors import incident_message
+from bot.results import template_for
+from bot.services import Services
+from commands import report
+from commands.errors import CommandError, FormInvalid
+from commands.form import FIELDS_BY_NAME, Field, Kind, validate_field
+from commands.invocation import Invocation, parse
+from commands.results import ReportForm, Result
+from commands.roles import Actor
+from commands.run import run
+from storage.reference import find_states
+
+PROMPT = "reprisal> "
+
+
+class InputEnded(Exception):
+    """Standard input closed in the middle of a question."""
+
+
+class Shell:
+    def __init__(
+        self, services: Services, actor: Actor, stdin: TextIO, write: Callable[[str], None]
+    ):
+        self._services = services
+        self._actor = actor
+        self._stdin = stdin
+        self._write = write
+        self._core = services.core("console")
+        self._worker = OutboxWorker(services, ConsoleDeliverer(services.renderer, write))
+
+    async def loop(self) -> None:
+        self._write(f"Signed in as {self._actor.name}. Type `help`, or `quit` to leave.\n")
+        while True:
+            try:
+                line = await self._ask(PROMPT)
+            except InputEnded:
+                return
+            text = line.strip().removeprefix("/reprisal").strip()
+            if text in ("quit", "exit"):
+                return
+            if text:
+                await self.execute(text)
+
+    async def execute(self, text: str) -> None:
+        """Run one command line and show its answer and what the bot would post."""
+        verb, args = parse(text)
+        try:
+            result = await run(Invocation(self._actor, verb, args), self._core)
+            if isinstance(result, ReportForm):
+                result = await self._fill(result)
+            self._show(result)
+        except InputEnded:
+            self._write(
+                "\nReport cancelled: the input ended before the form was complete. "
+                "Nothing was saved.\n"
+            )
+        except CommandError as problem:
+            self._write(problem.message + "\n")
+        except Exception:
+            self._write(incident_message() + "\n")
+        await self._worker.deliver_due()
+
+    async def _fill(self, form: ReportForm) -> Result:
+        """Ask each question in turn, re-asking until the answer is valid, then submit."""
+        answers: dict[str, str | list[str] | None] = {}
+        pending = list(form.fields)
+        key = f"console:{uuid.uuid4()}"
+        while True:
+            for field in pending:
+                answers[field.name] = await self._question(field, form.defaults.get(field.name))
+            try:
+                return await report.submit(
+                    answers, actor=self._actor, core=self._core, idempotency_key=key
+                )
+            except FormInvalid as invalid:
+                for name, message in invalid.errors.items():
+                    self._write(f"  ! {FIELDS_BY_NAME[name].label}: {message}\n")
+                pending = [FIELDS_BY_NAME[name] for name in invalid.errors]
+
+    async def _question(self, field: Field, default: str | tuple[str, ...] | None):
+        self._write(f"\n{field.label}{'' if field.required else ' (optional)'}\n")
+        if field.hint:
+            self._write(f"  {field.hint}\n")
+        for number, (code, label) in enumerate(field.options, start=1):
+            self._write(f"  {number:>2}. {label} [{code}]\n")
+        if field.kind is Kind.MULTI:
+            self._write("  Several answers: separate them with commas.\n")
+        while True:
+            shown = f" [{default}]" if isinstance(default, str) else ""
+            answer = (await self._ask(f"  >{shown} ")).strip() or (default or "")
+            raw = self._interpret(field, answer if isinstance(answer, str) else "")
+            try:
+                validate_field(field, raw, today=self._services.clock.today())
+                return raw
+            except ValueError as problem:
+                self._write(f"  ! {problem}\n")
+                if field.kind is Kind.STATE and answer:
+                    self._suggest(answer)
+
+    def _interpret(self, field: Field, answer: str) -> str | list[str] | None:
+        if not answer:
+            return None
+        if not field.options:
+            return answer.replace("\\n", "\n") if field.kind is Kind.LONGTEXT else answer
+        parts = [p.strip() for p in answer.split(",")] if field.kind is Kind.MULTI else [answer]
+        codes = [_option_code(field, part) for part in parts if part]
+        return codes if field.kind is Kind.MULTI else codes[0]
+
+    def _suggest(self, text: str) -> None:
+        matches = find_states(text, limit=8)
+        if matches:
+            self._write("  Did you mean: " + "; ".join(matches) + "\n")
+
+    def _show(self, result: Result) -> None:
+        rendered = self._services.renderer.text(f"text/{template_for(result)}.md.j2", result=result)
+        self._write(rendered)
+
+    async def _ask(self, prompt: str) -> str:
+        self._write(prompt)
+        line = await asyncio.to_thread(self._stdin.readline)
+        if not line:
+            raise InputEnded()
+        if not self._stdin.isatty():
+            self._write(line if line.endswith("\n") else line + "\n")
+        return line.rstrip("\n")
+
+
+def _option_code(field: Field, part: str) -> str:
+    if part.isdigit() and 1 <= int(part) <= len(field.options):
+        return field.options[int(part) - 1][0]
+    return part

@@ -1,0 +1,51 @@
+"""The Bolt AsyncApp, built explicitly from Settings (Bolt must not read SLACK_* itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import Services
+from bot.slack import listeners
+
+
+def web_client(services: Services, *, retries: bool) -> AsyncWebClient:
+    """A Web API client for the configured base URL; with `retries` for interactive calls."""
+    settings = services.settings
+    handlers = (
+        [
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ]
+        if retries
+        else []
+    )
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=handlers,
+    )
+
+
+def build_bolt(services: Services, wake: Callable[[], None]) -> AsyncApp:
+    settings = services.settings
+    app = AsyncApp(
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret or "",
+        client=web_client(services, retries=True),
+        process_before_response=False,
+        request_verification_enabled=bool(settings.slack_signing_secret),
+        token_verification_enabled=True,
+        raise_error_for_unhandled_request=False,
+    )
+    listeners.register(app, services, wake)
+    return app

@@ -1,0 +1,69 @@
+"""Sends rendered notices with the Slack Web API; maps Slack's failures to retry or give up."""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.delivery import DeliveryError, Outgoing
+from bot.rendering import Renderer, escape_mrkdwn
+from storage.records import PersonRecord, ThreadRecord
+
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"}
+)
+
+
+class SlackDeliverer:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, renderer: Renderer) -> None:
+        self._client = client
+        self._renderer = renderer
+
+    async def to_channel(self, channel: str, message: Outgoing) -> str:
+        return await self._post(channel, message, thread_ts=None)
+
+    async def to_thread(self, thread: ThreadRecord, message: Outgoing) -> str:
+        return await self._post(thread.channel, message, thread_ts=thread.root_ref)
+
+    async def to_person(self, person: PersonRecord, message: Outgoing) -> str:
+        if not person.slack_user:
+            raise DeliveryError(f"{person.key} has no Slack user yet", transient=False)
+        opened = await self._call("conversations_open", users=person.slack_user)
+        return await self._post(opened["channel"]["id"], message, thread_ts=None)
+
+    def mention(self, person: PersonRecord) -> str:
+        return f"<@{person.slack_user}>" if person.slack_user else escape_mrkdwn(person.name)
+
+    async def _post(self, channel: str, message: Outgoing, *, thread_ts: str | None) -> str:
+        body = self._renderer.json(f"slack/{message.template}.message.json.j2", **message.context)
+        response = await self._call(
+            "chat_postMessage",
+            channel=channel,
+            thread_ts=thread_ts,
+            text=body["text"],
+            blocks=body["blocks"],
+            # Never let Slack expand a link someone typed, nor notify on names.
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"])
+
+    async def _call(self, method: str, **arguments: object) -> dict:
+        try:
+            response = await getattr(self._client, method)(**arguments)
+        except SlackApiError as failure:
+            status = failure.response.status_code
+            error = str(failure.response.get("error") or f"http {status}")
+            retry_after = failure.response.headers.get("Retry-After")
+            transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
+            raise DeliveryError(
+                f"{method}: {error}",
+                transient=transient,
+                retry_after=float(retry_after) if retry_after else None,
+            ) from None
+        except (aiohttp.ClientError, TimeoutError) as failure:
+            raise DeliveryError(f"{method}: {type(failure).__name__}", transient=True) from None
+        return dict(response.data) if isinstance(response.data, dict) else {}

@@ -1,0 +1,89 @@
+"""Bolt listeners: ack, translate, run, render. No SQL and no business decision here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.errors import incident_message
+from bot.results import template_for
+from bot.services import Services
+from bot.slack.ids import SlackId
+from bot.slack.translate import command_text, form_values, state_query, view_idempotency_key
+from commands import report
+from commands.errors import CommandError, FormInvalid, NotInDirectory
+from commands.invocation import Invocation, parse
+from commands.results import ReportForm
+from commands.roles import Actor
+from commands.run import run
+from storage.reference import find_states
+
+log = logging.getLogger(__name__)
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> None:
+    """Attach every listener the manifest declares to `app`."""
+    renderer = services.renderer
+    core = services.core("slack")
+
+    def message(result: object) -> dict[str, Any]:
+        return renderer.json(f"slack/{template_for(result)}.message.json.j2", result=result)
+
+    @app.command(SlackId.COMMAND)
+    async def on_command(ack: Any, command: dict, respond: Respond, client: Any) -> None:
+        # Slack gives up after 3 s without a 2xx: acknowledge first, then work.
+        await ack()
+        try:
+            actor = _actor(services, command["user_id"])
+            verb, args = parse(command_text(command))
+            result = await run(Invocation(actor, verb, args), core)
+            if isinstance(result, ReportForm):
+                view = renderer.json("slack/report_modal.view.json.j2", form=result)
+                await client.views_open(trigger_id=command["trigger_id"], view=view)
+                return
+            await respond(response_type="ephemeral", **message(result))
+        except CommandError as problem:
+            await respond(response_type="ephemeral", text=problem.message)
+        except Exception:
+            await respond(response_type="ephemeral", text=incident_message())
+
+    @app.options(SlackId.STATE_SEARCH)
+    async def on_state_search(ack: Any, payload: dict) -> None:
+        states = find_states(state_query(payload), limit=100)
+        await ack(options=[{"text": {"type": "plain_text", "text": s}, "value": s} for s in states])
+
+    @app.view(SlackId.REPORT_MODAL)
+    async def on_report(ack: Any, body: dict, view: dict) -> None:
+        try:
+            actor = _actor(services, body["user"]["id"])
+            saved = await report.submit(
+                form_values(view["state"]["values"]),
+                actor=actor,
+                core=core,
+                idempotency_key=view_idempotency_key(view),
+            )
+        except FormInvalid as invalid:
+            await ack(response_action="errors", errors=invalid.errors)
+            return
+        except CommandError as problem:
+            await ack(response_action="errors", errors={"summary": problem.message})
+            return
+        except Exception:
+            await ack(response_action="errors", errors={"summary": incident_message()})
+            return
+        done = renderer.json("slack/report_saved.view.json.j2", result=saved)
+        await ack(response_action="update", view=done)
+        wake()
+
+
+def _actor(services: Services, user_id: str) -> Actor:
+    actor = services.actor_for_slack_user(user_id)
+    if actor is None:
+        log.info("refused a request from a Slack user outside the directory")
+        raise NotInDirectory()
+    return actor

@@ -1,0 +1,19 @@
+"""`/reprisal help`: every command, in a sentence each."""
+
+from __future__ import annotations
+
+from commands.results import HelpResult
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("report", "Log a new allegation of reprisal (opens the form)."),
+    ("status RPR-YYYY-NNNN", "Show one case, as far as you may see it."),
+    ("status <State>", "Cases concerning a State party, e.g. `status Viet Nam`."),
+    ("status <COMMITTEE>", "Cases led by or concerning a committee, e.g. `status CAT`."),
+    ("list open", "Open cases you may see."),
+    ("list mine", "Cases you reported or that your committee leads."),
+    ("help", "This help."),
+)
+
+
+async def handle(notice: str | None = None) -> HelpResult:
+    return HelpResult(commands=COMMANDS, notice=notice)

@@ -1,0 +1,46 @@
+"""An invocation: who asked for which verb with which words, and the ports a command may use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from commands.roles import Actor
+from storage.uow import UnitOfWork
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """An aware datetime."""
+        ...
+
+    def today(self) -> dt.date:
+        """Today in the directory's time zone."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    actor: Actor
+    verb: str
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    """The ports a command runs with: a fresh unit of work per call, the clock, and the
+    platform whose outbox worker will deliver the notices the command queues."""
+
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    platform: str
+
+
+def parse(text: str) -> tuple[str, tuple[str, ...]]:
+    """`status Viet Nam` -> ("status", ("Viet", "Nam")); empty text is `help`."""
+    words = text.split()
+    if not words:
+        return "help", ()
+    return words[0].lower(), tuple(words[1:])

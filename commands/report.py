@@ -1,0 +1,107 @@
+"""`/reprisal report`: ask for the form, then store a valid report with its notices, at once."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+from commands import policy
+from commands.errors import NotAllowed
+from commands.form import FIELDS, Raw, validate_report
+from commands.invocation import Core
+from commands.results import ReportForm, ReportSaved
+from commands.roles import Actor, RoleKind
+from commands.views import view_case
+from storage.errors import AlreadyRecorded
+from storage.records import CaseRecord
+from storage.uow import UnitOfWork
+
+
+def open_form(*, actor: Actor, core: Core) -> ReportForm:
+    """The empty form, with the reporter's committee as lead and today as the date received."""
+    _check_may_report(actor)
+    own = sorted(actor.committees_as(RoleKind.FOCAL_POINT, RoleKind.ALTERNATE))
+    defaults: dict[str, str | tuple[str, ...]] = {
+        "received_on": core.clock.today().isoformat(),
+        "target_count": "1",
+        "urgency": "normal",
+        "confidentiality": "restricted",
+    }
+    if own:
+        defaults["lead_committee"] = own[0]
+    return ReportForm(fields=FIELDS, defaults=defaults)
+
+
+async def submit(
+    raw: Mapping[str, Raw], *, actor: Actor, core: Core, idempotency_key: str | None
+) -> ReportSaved:
+    """Validate, then store the case, its timeline entry and its notices in one transaction."""
+    _check_may_report(actor)
+    new = validate_report(raw, today=core.clock.today())
+    now = core.clock.now()
+    async with core.uow() as uow:
+        if idempotency_key and (earlier := await uow.cases.by_idempotency_key(idempotency_key)):
+            return _saved(earlier, actor, duplicate=True)
+        reference = await uow.cases.next_reference(core.clock.today().year)
+        try:
+            case = await uow.cases.add(
+                new,
+                reference=reference,
+                reporter_id=actor.person_id,
+                idempotency_key=idempotency_key,
+                now=now,
+            )
+        except AlreadyRecorded:
+            await uow.rollback()
+            earlier = await uow.cases.by_idempotency_key(idempotency_key or "")
+            assert earlier is not None
+            return _saved(earlier, actor, duplicate=True)
+        await uow.timeline.append(
+            case.id, at=now, actor_id=actor.person_id, kind="reported", detail={}
+        )
+        await _queue_notices(uow, case, actor, core.platform)
+        await uow.commit()
+    return _saved(case, actor, duplicate=False)
+
+
+async def _queue_notices(uow: UnitOfWork, case: CaseRecord, actor: Actor, platform: str) -> None:
+    """The card, the thread alert and the DMs: content is rendered at send time, not now."""
+    add = functools.partial(uow.outbox.add, platform=platform, case_id=case.id, now=case.created_at)
+    thread = f"case:{case.id}:thread"
+    await add(kind="case_card", destination="channel", ordering_key=thread)
+    alert = policy.committees_to_alert(case)
+    if alert:
+        await add(
+            kind="committees_alerted",
+            destination="thread",
+            ordering_key=thread,
+            payload={"committees": list(alert)},
+        )
+    await add(
+        kind="report_saved",
+        destination="dm",
+        ordering_key=f"dm:{actor.person_id}",
+        recipient_id=actor.person_id,
+    )
+    if policy.asg_alert_allowed(case):
+        for person in await uow.people.active():
+            if any(kind == RoleKind.ASG_OFFICE for kind, _ in person.roles):
+                await add(
+                    kind="urgent_case",
+                    destination="dm",
+                    ordering_key=f"dm:{person.id}",
+                    recipient_id=person.id,
+                )
+
+
+def _saved(case: CaseRecord, actor: Actor, *, duplicate: bool) -> ReportSaved:
+    level = max(policy.visibility(actor, case), policy.Visibility.OUTLINE)
+    return ReportSaved(reference=case.reference, case=view_case(case, level), duplicate=duplicate)
+
+
+def _check_may_report(actor: Actor) -> None:
+    if not policy.may_report(actor):
+        raise NotAllowed(
+            "Only focal points, alternates and the secretariat can log a report. "
+            "You can still use `/reprisal status` and `/reprisal list`."
+        )

@@ -1,0 +1,45 @@
+"""What a command returns: frozen results that each platform renders its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from commands.form import Field
+from commands.views import CaseView
+
+
+@dataclass(frozen=True, slots=True)
+class HelpResult:
+    commands: tuple[tuple[str, str], ...]
+    notice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    case: CaseView
+
+
+@dataclass(frozen=True, slots=True)
+class CaseList:
+    title: str
+    cases: tuple[CaseView, ...]
+    empty: str
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReportForm:
+    """Ask for a report: the questions, and the answers to start from."""
+
+    fields: tuple[Field, ...]
+    defaults: dict[str, str | tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSaved:
+    reference: str
+    case: CaseView
+    duplicate: bool = False
+
+
+Result = HelpResult | CaseDetail | CaseList | ReportForm | ReportSaved

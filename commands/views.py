@@ -1,0 +1,86 @@
+"""Views: what a reader may see of a case, built once the policy has decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from commands import vocabulary as v
+from commands.policy import Visibility
+from storage.records import CaseRecord
+from storage.reference import committee
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    reference: str
+    lead_committee: str
+    lead_committee_name: str
+    urgent: bool
+    stage: str
+    confidentiality: str
+    level: str
+    state_party: str | None = None
+    committees: tuple[str, ...] = ()
+    received_on: dt.date | None = None
+    source: str | None = None
+    cooperation: str | None = None
+    timing: str | None = None
+    target_type: str | None = None
+    target_count: int | None = None
+    acts: tuple[str, ...] = ()
+    acts_other: str | None = None
+    consents: tuple[str, ...] = ()
+    reporter: str | None = None
+    summary: str | None = None
+    target_names: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+
+
+def view_case(case: CaseRecord, level: Visibility) -> CaseView:
+    """The case as `level` allows; raises if the level allows nothing."""
+    if level <= Visibility.NONE:
+        raise PermissionError("no view at this level")
+    facts = case.facts
+    outline = CaseView(
+        reference=case.reference,
+        lead_committee=facts.lead_committee,
+        lead_committee_name=committee(facts.lead_committee).name,
+        urgent=facts.urgent,
+        stage=v.STAGES.get(case.stage, case.stage),
+        confidentiality=facts.confidentiality,
+        level=level.name.lower(),
+    )
+    if level < Visibility.FACTS:
+        return outline
+    consents = facts.consents
+    given = [label for code, label in v.CONSENTS.items() if getattr(consents, code)]
+    with_facts = _replace(
+        outline,
+        state_party=facts.state_party,
+        committees=case.committees,
+        received_on=facts.received_on,
+        source=v.SOURCES[facts.source],
+        cooperation=v.COOPERATION[facts.cooperation],
+        timing=v.TIMING[facts.timing],
+        target_type=v.TARGET_TYPES[facts.target_type],
+        target_count=facts.target_count,
+        acts=tuple(v.ACTS[a] for a in facts.acts if a != "other"),
+        consents=tuple(given),
+        reporter=case.reporter_name,
+    )
+    if level < Visibility.FULL:
+        return with_facts
+    return _replace(
+        with_facts,
+        acts_other=facts.acts_other,
+        summary=facts.summary,
+        target_names=facts.target_names,
+        organisations=facts.organisations,
+    )
+
+
+def _replace(view: CaseView, **changes: object) -> CaseView:
+    from dataclasses import replace
+
+    return replace(view, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,207 @@
+"""The schema: SQLAlchemy 2 declarative models. Repositories are the only users."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on every engine (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: object
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class CommitteeRow(Base):
+    __tablename__ = "committees"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slack_user: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    roles: Mapped[list[RoleRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class RoleRow(Base):
+    __tablename__ = "person_roles"
+    __table_args__ = (UniqueConstraint("person_id", "kind", "committee_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    committee_code: Mapped[str | None] = mapped_column(ForeignKey("committees.code"))
+    person: Mapped[PersonRow] = relationship(back_populates="roles")
+
+
+class ReferenceCounterRow(Base):
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    state_party: Mapped[str] = mapped_column(String(100), index=True)
+    lead_committee: Mapped[str] = mapped_column(ForeignKey("committees.code"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40))
+    cooperation: Mapped[str] = mapped_column(String(40))
+    timing: Mapped[str] = mapped_column(String(40))
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_count: Mapped[int] = mapped_column(Integer)
+    acts_other: Mapped[str | None] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    confidentiality: Mapped[str] = mapped_column(String(16))
+    consent_share_committees: Mapped[bool] = mapped_column(Boolean)
+    consent_share_asg: Mapped[bool] = mapped_column(Boolean)
+    consent_name_to_state: Mapped[bool] = mapped_column(Boolean)
+    consent_publish: Mapped[bool] = mapped_column(Boolean)
+    stage: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    committees: Mapped[list[CaseCommitteeRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    acts: Mapped[list[CaseActRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    targets: Mapped[list[TargetRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="TargetRow.id"
+    )
+    reporter: Mapped[PersonRow] = relationship(lazy="selectin")
+
+
+class CaseCommitteeRow(Base):
+    """A committee concerned by a case besides the lead committee."""
+
+    __tablename__ = "case_committees"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    committee_code: Mapped[str] = mapped_column(ForeignKey("committees.code"), primary_key=True)
+
+
+class CaseActRow(Base):
+    __tablename__ = "case_acts"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    act: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class TargetRow(Base):
+    """A person or organisation targeted; `name` is the most sensitive field we hold."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class TimelineRow(Base):
+    __tablename__ = "timeline"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class CaseThreadRow(Base):
+    """Where a case lives on a chat platform: the channel and the card that roots its thread."""
+
+    __tablename__ = "case_threads"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    root_ref: Mapped[str] = mapped_column(String(64))
+
+
+class NoticeRow(Base):
+    """The outbox: a message to send, written with the change that causes it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    platform: Mapped[str] = mapped_column(String(16))
+    destination: Mapped[str] = mapped_column(String(16))
+    ordering_key: Mapped[str] = mapped_column(String(64), index=True)
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    payload: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    sent_ref: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

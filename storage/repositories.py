@@ -1,0 +1,272 @@
+"""Repositories: queries and changes on one session. They never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import AlreadyRecorded
+from storage.models import (
+    CaseActRow,
+    CaseCommitteeRow,
+    CaseRow,
+    CaseThreadRow,
+    PersonRow,
+    ReferenceCounterRow,
+    RoleRow,
+    TargetRow,
+    TimelineRow,
+)
+from storage.records import CaseRecord, Consents, NewCase, PersonRecord, ThreadRecord
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def sync(self, people: Iterable[PersonRecord]) -> dict[str, int]:
+        """Make the table match the directory: upsert by key, deactivate the absent. Key -> id."""
+        existing = {row.key: row for row in (await self._session.scalars(select(PersonRow)))}
+        ids: dict[str, int] = {}
+        seen: set[str] = set()
+        for person in people:
+            row = existing.get(person.key)
+            if row is None:
+                row = PersonRow(key=person.key)
+                self._session.add(row)
+            row.name, row.slack_user, row.email = person.name, person.slack_user, person.email
+            row.active = True
+            row.roles = [RoleRow(kind=kind, committee_code=code) for kind, code in person.roles]
+            seen.add(person.key)
+        for key, row in existing.items():
+            if key not in seen:
+                row.active = False
+                row.roles = []
+        await self._session.flush()
+        for row in await self._session.scalars(select(PersonRow)):
+            ids[row.key] = row.id
+        return ids
+
+    async def get(self, person_id: int) -> PersonRecord | None:
+        row = await self._session.get(PersonRow, person_id)
+        return _person(row) if row is not None and row.active else None
+
+    async def active(self) -> list[PersonRecord]:
+        rows = await self._session.scalars(select(PersonRow).where(PersonRow.active.is_(True)))
+        return [_person(row) for row in rows]
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def next_reference(self, year: int) -> str:
+        """RPR-<year>-<4 digits>, from a per-year counter locked by the transaction."""
+        insert = postgresql.insert if _dialect(self._session) == "postgresql" else sqlite.insert
+        await self._session.execute(
+            insert(ReferenceCounterRow).values(year=year, last=0).on_conflict_do_nothing()
+        )
+        number = await self._session.scalar(
+            update(ReferenceCounterRow)
+            .where(ReferenceCounterRow.year == year)
+            .values(last=ReferenceCounterRow.last + 1)
+            .returning(ReferenceCounterRow.last)
+        )
+        return f"RPR-{year}-{number:04d}"
+
+    async def add(
+        self,
+        new: NewCase,
+        *,
+        reference: str,
+        reporter_id: int,
+        idempotency_key: str | None,
+        now: dt.datetime,
+    ) -> CaseRecord:
+        row = CaseRow(
+            reference=reference,
+            idempotency_key=idempotency_key,
+            reporter_id=reporter_id,
+            created_at=now,
+            updated_at=now,
+            stage="received",
+            **_columns(new),
+        )
+        row.committees = [CaseCommitteeRow(committee_code=c) for c in new.other_committees]
+        row.acts = [CaseActRow(act=a) for a in new.acts]
+        row.targets = [TargetRow(kind="person", name=n) for n in new.target_names] + [
+            TargetRow(kind="organisation", name=o) for o in new.organisations
+        ]
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+                await self._session.flush()
+        except IntegrityError:
+            if idempotency_key and await self.by_idempotency_key(idempotency_key):
+                raise AlreadyRecorded(idempotency_key) from None
+            raise
+        await self._session.refresh(row, ["reporter", "committees", "acts", "targets"])
+        return _case(row)
+
+    async def by_idempotency_key(self, key: str) -> CaseRecord | None:
+        return await self._one(select(CaseRow).where(CaseRow.idempotency_key == key))
+
+    async def by_reference(self, reference: str) -> CaseRecord | None:
+        return await self._one(select(CaseRow).where(CaseRow.reference == reference.upper()))
+
+    async def get(self, case_id: int) -> CaseRecord | None:
+        return await self._one(select(CaseRow).where(CaseRow.id == case_id))
+
+    async def find(
+        self,
+        *,
+        state_party: str | None = None,
+        committee: str | None = None,
+        open_only: bool = False,
+        reporter_id: int | None = None,
+        lead_committees: Sequence[str] = (),
+        limit: int = 500,
+    ) -> list[CaseRecord]:
+        """Cases matching every filter given, newest first (policy is applied by the caller)."""
+        query = select(CaseRow)
+        if state_party is not None:
+            query = query.where(CaseRow.state_party == state_party)
+        if committee is not None:
+            concerned = select(CaseCommitteeRow.case_id).where(
+                CaseCommitteeRow.committee_code == committee
+            )
+            query = query.where(or_(CaseRow.lead_committee == committee, CaseRow.id.in_(concerned)))
+        if open_only:
+            query = query.where(CaseRow.stage != "closed")
+        if reporter_id is not None or lead_committees:
+            query = query.where(
+                or_(CaseRow.reporter_id == reporter_id, CaseRow.lead_committee.in_(lead_committees))
+            )
+        rows = await self._session.scalars(query.order_by(CaseRow.id.desc()).limit(limit))
+        return [_case(row) for row in rows]
+
+    async def count(self) -> int:
+        return await self._session.scalar(select(func.count()).select_from(CaseRow)) or 0
+
+    async def _one(self, query: Select[tuple[CaseRow]]) -> CaseRecord | None:
+        row = await self._session.scalar(query)
+        return _case(row) if row is not None else None
+
+
+class TimelineRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def append(
+        self, case_id: int, *, at: dt.datetime, actor_id: int | None, kind: str, detail: dict
+    ) -> None:
+        self._session.add(
+            TimelineRow(case_id=case_id, at=at, actor_id=actor_id, kind=kind, detail=detail)
+        )
+        await self._session.flush()
+
+    async def for_case(self, case_id: int) -> list[tuple[dt.datetime, str, dict]]:
+        rows = await self._session.scalars(
+            select(TimelineRow).where(TimelineRow.case_id == case_id).order_by(TimelineRow.id)
+        )
+        return [(row.at, row.kind, dict(row.detail)) for row in rows]
+
+
+class ThreadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, case_id: int, platform: str) -> ThreadRecord | None:
+        row = await self._session.get(CaseThreadRow, (case_id, platform))
+        if row is None:
+            return None
+        return ThreadRecord(row.case_id, row.platform, row.channel, row.root_ref)
+
+    async def set(self, thread: ThreadRecord) -> None:
+        await self._session.merge(
+            CaseThreadRow(
+                case_id=thread.case_id,
+                platform=thread.platform,
+                channel=thread.channel,
+                root_ref=thread.root_ref,
+            )
+        )
+        await self._session.flush()
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _columns(new: NewCase) -> dict[str, object]:
+    return {
+        "state_party": new.state_party,
+        "lead_committee": new.lead_committee,
+        "received_on": new.received_on,
+        "source": new.source,
+        "cooperation": new.cooperation,
+        "timing": new.timing,
+        "target_type": new.target_type,
+        "target_count": new.target_count,
+        "acts_other": new.acts_other,
+        "summary": new.summary,
+        "urgent": new.urgent,
+        "confidentiality": new.confidentiality,
+        "consent_share_committees": new.consents.share_committees,
+        "consent_share_asg": new.consents.share_asg,
+        "consent_name_to_state": new.consents.name_to_state,
+        "consent_publish": new.consents.publish,
+    }
+
+
+def _case(row: CaseRow) -> CaseRecord:
+    facts = NewCase(
+        state_party=row.state_party,
+        lead_committee=row.lead_committee,
+        other_committees=tuple(sorted(c.committee_code for c in row.committees)),
+        received_on=row.received_on,
+        source=row.source,
+        cooperation=row.cooperation,
+        timing=row.timing,
+        target_type=row.target_type,
+        target_count=row.target_count,
+        target_names=tuple(t.name for t in row.targets if t.kind == "person"),
+        organisations=tuple(t.name for t in row.targets if t.kind == "organisation"),
+        acts=tuple(sorted(a.act for a in row.acts)),
+        acts_other=row.acts_other,
+        summary=row.summary,
+        urgent=row.urgent,
+        confidentiality=row.confidentiality,
+        consents=Consents(
+            share_committees=row.consent_share_committees,
+            share_asg=row.consent_share_asg,
+            name_to_state=row.consent_name_to_state,
+            publish=row.consent_publish,
+        ),
+    )
+    return CaseRecord(
+        id=row.id,
+        reference=row.reference,
+        reporter_id=row.reporter_id,
+        reporter_name=row.reporter.name,
+        stage=row.stage,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        facts=facts,
+    )
+
+
+def _person(row: PersonRow) -> PersonRecord:
+    return PersonRecord(
+        id=row.id,
+        key=row.key,
+        name=row.name,
+        slack_user=row.slack_user,
+        email=row.email,
+        roles=tuple((r.kind, r.committee_code) for r in row.roles),
+    )

@@ -1,0 +1,59 @@
+"""The unit of work: one session, its repositories, one commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.outbox import OutboxRepository
+from storage.repositories import (
+    CaseRepository,
+    PeopleRepository,
+    ThreadRepository,
+    TimelineRepository,
+)
+
+
+class UnitOfWork:
+    """`async with uow:` opens a transaction; nothing is kept unless `commit()` is awaited."""
+
+    cases: CaseRepository
+    people: PeopleRepository
+    timeline: TimelineRepository
+    threads: ThreadRepository
+    outbox: OutboxRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = session = self._sessions()
+        self.cases = CaseRepository(session)
+        self.people = PeopleRepository(session)
+        self.timeline = TimelineRepository(session)
+        self.threads = ThreadRepository(session)
+        self.outbox = OutboxRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        assert self._session is not None
+        await self._session.rollback()

@@ -106,6 +106,12 @@ class OutboxWorker:
             if problem.transient and notice.attempts < MAX_ATTEMPTS:
                 delay = problem.retry_after or min(2.0**notice.attempts, MAX_BACKOFF)
                 retry_at = now + dt.timedelta(seconds=delay)
+        except Exception:
+            # A bug of ours (a template, a query): logged once, retried later, never a tight loop.
+            log.exception("notice %s (%s) failed inside the bot", notice.id, notice.kind)
+            error = "internal error"
+            if notice.attempts < MAX_ATTEMPTS:
+                retry_at = now + dt.timedelta(seconds=min(2.0**notice.attempts, MAX_BACKOFF))
         async with self._services.uow() as uow:
             if error is None:
                 await uow.outbox.mark_sent(notice.id, ref=ref, now=now)

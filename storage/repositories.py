@@ -41,12 +41,12 @@ class PeopleRepository:
                 self._session.add(row)
             row.name, row.slack_user, row.email = person.name, person.slack_user, person.email
             row.active = True
-            row.roles = [RoleRow(kind=kind, committee_code=code) for kind, code in person.roles]
+            _set_roles(row, person.roles)
             seen.add(person.key)
         for key, row in existing.items():
             if key not in seen:
                 row.active = False
-                row.roles = []
+                _set_roles(row, ())
         await self._session.flush()
         for row in await self._session.scalars(select(PersonRow)):
             ids[row.key] = row.id
@@ -197,6 +197,14 @@ class ThreadRepository:
             )
         )
         await self._session.flush()
+
+
+def _set_roles(row: PersonRow, roles: Iterable[tuple[str, str | None]]) -> None:
+    """Keep the rows of roles still held, drop the others, add the new ones."""
+    wanted = set(roles)
+    kept = [r for r in row.roles if (r.kind, r.committee_code) in wanted]
+    held = {(r.kind, r.committee_code) for r in kept}
+    row.roles = kept + [RoleRow(kind=k, committee_code=c) for k, c in sorted(wanted - held, key=str)]
 
 
 def _dialect(session: AsyncSession) -> str:

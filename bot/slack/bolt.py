@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -38,13 +39,18 @@ def web_client(services: Services, *, retries: bool) -> AsyncWebClient:
 
 def build_bolt(services: Services, wake: Callable[[], None]) -> AsyncApp:
     settings = services.settings
+
+    async def authorize(**_: object) -> AuthorizeResult:
+        # One workspace, one bot token. Without this Bolt calls auth.test on the first request,
+        # and a report could not be confirmed while Slack's Web API is down.
+        return AuthorizeResult(enterprise_id=None, team_id=None, bot_token=settings.slack_bot_token)
+
     app = AsyncApp(
-        token=settings.slack_bot_token,
+        authorize=authorize,
         signing_secret=settings.slack_signing_secret or "",
         client=web_client(services, retries=True),
         process_before_response=False,
         request_verification_enabled=bool(settings.slack_signing_secret),
-        token_verification_enabled=True,
         raise_error_for_unhandled_request=False,
     )
     listeners.register(app, services, wake)

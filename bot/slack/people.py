@@ -25,7 +25,7 @@ async def resolve_emails(directory: Directory, client: AsyncWebClient) -> Direct
                 log.warning(
                     "directory entry people[%d] could not be found in Slack by e-mail (%s); "
                     "they cannot use the bot until it is fixed",
-                    index,
+                    index + 1,
                     failure.response.get("error"),
                 )
         people.append(person)

@@ -17,8 +17,9 @@ from bot.services import Services
 from bot.slack import listeners
 
 
-def web_client(services: Services, *, retries: bool) -> AsyncWebClient:
-    """A Web API client for the configured base URL; with `retries` for interactive calls."""
+def web_client(services: Services, *, retries: bool, token: bool = True) -> AsyncWebClient:
+    """A Web API client for the configured base URL; with `retries` for interactive calls.
+    Bolt's client carries no token: `authorize` gives it one per request."""
     settings = services.settings
     handlers = (
         [
@@ -30,7 +31,7 @@ def web_client(services: Services, *, retries: bool) -> AsyncWebClient:
         else []
     )
     return AsyncWebClient(
-        token=settings.slack_bot_token,
+        token=settings.slack_bot_token if token else None,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=handlers,
@@ -48,7 +49,7 @@ def build_bolt(services: Services, wake: Callable[[], None]) -> AsyncApp:
     app = AsyncApp(
         authorize=authorize,
         signing_secret=settings.slack_signing_secret or "",
-        client=web_client(services, retries=True),
+        client=web_client(services, retries=True, token=False),
         process_before_response=False,
         request_verification_enabled=bool(settings.slack_signing_secret),
         raise_error_for_unhandled_request=False,

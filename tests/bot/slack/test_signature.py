@@ -1,0 +1,42 @@
+"""Only Slack gets in: a bad or stale signature is refused with 401 and changes nothing."""
+
+from __future__ import annotations
+
+import time
+
+from tests.bot.conftest import BotUnderTest
+from tests.bot.slack.report_payloads import ANA, submission
+from tests.signing import interactive_body, signed_headers
+
+
+async def test_bad_signature_is_refused_and_nothing_is_stored(bot: BotUnderTest) -> None:
+    body = interactive_body(submission(ANA, "V0SIG0001"))
+    headers = signed_headers("not-the-right-secret-0123456789", body)
+    response = await bot.http.post(f"{bot.url}/slack/events", data=body, headers=headers)
+    assert response.status == 401
+    async with bot.running.services.uow() as uow:
+        assert await uow.cases.count() == 0
+
+
+async def test_stale_signature_is_refused(bot: BotUnderTest) -> None:
+    body = interactive_body(submission(ANA, "V0SIG0002"))
+    response = await bot.post(body, timestamp=int(time.time()) - 10 * 60)
+    assert response.status == 401
+    async with bot.running.services.uow() as uow:
+        assert await uow.cases.count() == 0
+
+
+async def test_missing_signature_is_refused(bot: BotUnderTest) -> None:
+    body = interactive_body(submission(ANA, "V0SIG0003"))
+    response = await bot.http.post(
+        f"{bot.url}/slack/events",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 401
+
+
+async def test_health_endpoint_reports_the_database_and_backlog(bot: BotUnderTest) -> None:
+    response = await bot.http.get(f"{bot.url}/healthz")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok", "database": "ok", "outbox_backlog": 0}

@@ -68,11 +68,12 @@ class OutboxWorker:
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
         """Deliver until `stop` is set; woken at once by `wake()`, else every `poll` seconds."""
         while not stop.is_set():
+            # Cleared before the pass, so a wake that comes during it is not lost.
+            self._wake.clear()
             try:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox pass failed; retrying")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll)
 

@@ -10,13 +10,14 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot.delivery import OutboxWorker
-from bot.services import Services, SystemClock, build_services, sync_people
+from bot.services import Services, build_services, sync_people
 from bot.settings import Settings
 from bot.slack.bolt import build_bolt, web_client
 from bot.slack.deliverer import SlackDeliverer
 from bot.slack.http import dispatch
 from bot.slack.people import resolve_emails
 from bot.slack.socket import connect_socket_mode
+from commands.invocation import Clock
 
 
 @dataclass(slots=True)
@@ -30,7 +31,7 @@ RUNNING = web.AppKey("running", Running)
 
 
 def build_app(
-    settings: Settings, *, clock: SystemClock | None = None, socket_mode: bool = False
+    settings: Settings, *, clock: Clock | None = None, socket_mode: bool = False
 ) -> web.Application:
     """Services are built at start-up (nothing at import); with `socket_mode`, Slack's events
     come over a Socket Mode connection instead of `POST /slack/events`."""

@@ -84,20 +84,21 @@ def _shell(options: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from bot.shell import Shell
 
+    directory = load_directory(settings.directory_path)
+    person = directory.find(options.person)
+    if person is None:
+        print(
+            f"reprisal-bot: no one called {options.person!r} in the directory "
+            f"({settings.directory_path}). Use a name, e-mail or Slack id from "
+            "`reprisal-bot directory check`.",
+            file=sys.stderr,
+        )
+        return 2
+
     async def session() -> int:
-        services = await build_services(settings)
+        services = await build_services(settings, directory=directory)
         try:
-            person = services.directory.find(options.person)
-            if person is None:
-                print(
-                    f"reprisal-bot: no one called {options.person!r} in the directory "
-                    f"({settings.directory_path}). Use a name, e-mail or Slack id from "
-                    "`reprisal-bot directory check`.",
-                    file=sys.stderr,
-                )
-                return 2
-            shell = Shell(services, services.actor(person), sys.stdin, _write)
-            await shell.loop()
+            await Shell(services, services.actor(person), sys.stdin, _write).loop()
             return 0
         finally:
             await services.close()

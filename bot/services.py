@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.directory import Directory, Person, load_directory
 from bot.rendering import Renderer
 from bot.settings import Settings
-from commands.invocation import Core
+from commands.invocation import Clock, Core
 from commands.roles import Actor
 from storage.engine import create_engine, session_factory
 from storage.records import PersonRecord
@@ -40,7 +40,7 @@ class Services:
     directory: Directory
     person_ids: dict[str, int]
     renderer: Renderer
-    clock: SystemClock
+    clock: Clock
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(session_factory(self.engine))
@@ -67,9 +67,11 @@ class Services:
         await self.engine.dispose()
 
 
-async def build_services(settings: Settings, *, clock: SystemClock | None = None) -> Services:
+async def build_services(
+    settings: Settings, *, clock: Clock | None = None, directory: Directory | None = None
+) -> Services:
     """Load the directory, check the schema, and mirror the directory's people into storage."""
-    directory = load_directory(settings.directory_path)
+    directory = directory or load_directory(settings.directory_path)
     engine = create_engine(settings.database_url)
     try:
         await ensure_current(engine)

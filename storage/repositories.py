@@ -204,7 +204,9 @@ def _set_roles(row: PersonRow, roles: Iterable[tuple[str, str | None]]) -> None:
     wanted = set(roles)
     kept = [r for r in row.roles if (r.kind, r.committee_code) in wanted]
     held = {(r.kind, r.committee_code) for r in kept}
-    row.roles = kept + [RoleRow(kind=k, committee_code=c) for k, c in sorted(wanted - held, key=str)]
+    row.roles = kept + [
+        RoleRow(kind=k, committee_code=c) for k, c in sorted(wanted - held, key=str)
+    ]
 
 
 def _dialect(session: AsyncSession) -> str:

@@ -59,8 +59,8 @@ class BotUnderTest:
         assert status == 200
         return await self.answer_at(response_url)
 
-    async def answer_at(self, response_url: str, timeout: float = 5.0) -> dict[str, Any]:
-        for _ in range(int(timeout / 0.02)):
+    async def answer_at(self, response_url: str, patience: float = 5.0) -> dict[str, Any]:
+        for _ in range(int(patience / 0.02)):
             found = [r for r in self.slack.responses if r["url"] == response_url]
             if found:
                 return found[-1]
@@ -72,9 +72,9 @@ class BotUnderTest:
         text = await response.text()
         return response.status, (json.loads(text) if text.strip() else None)
 
-    async def delivered(self, timeout: float = 10.0) -> None:
+    async def delivered(self, patience: float = 10.0) -> None:
         """Wait until the outbox has nothing left to send."""
-        for _ in range(int(timeout / 0.05)):
+        for _ in range(int(patience / 0.05)):
             async with self.running.services.uow() as uow:
                 if await uow.outbox.backlog() == 0:
                     return

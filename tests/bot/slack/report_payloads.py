@@ -59,7 +59,9 @@ def report_state(**overrides: Any) -> dict[str, dict[str, Any]]:
 def consents(*codes: str) -> dict[str, Any]:
     return {
         "type": "checkboxes",
-        "selected_options": [{"text": {"type": "plain_text", "text": c}, "value": c} for c in codes],
+        "selected_options": [
+            {"text": {"type": "plain_text", "text": c}, "value": c} for c in codes
+        ],
     }
 
 

@@ -110,7 +110,7 @@ async def test_restricted_case_card_shows_only_an_outline_and_alerts_no_one(
     payload = submission(
         ANA, "V0RESTR01", confidentiality=select_state("restricted", type="radio_buttons")
     )
-    status, body = await bot.interact(payload)
+    _, body = await bot.interact(payload)
     assert body["response_action"] == "update"
     await bot.delivered()
     posts = bot.slack.calls_to("chat.postMessage")
@@ -168,8 +168,9 @@ async def test_report_is_confirmed_while_slack_is_down_and_sent_when_it_is_back(
     bot: BotUnderTest,
 ) -> None:
     bot.slack.set_down(True)
-    status, body = await bot.interact(submission(IVAN, "V0DOWN001",
-                                                 lead_committee=select_state("CERD")))
+    status, body = await bot.interact(
+        submission(IVAN, "V0DOWN001", lead_committee=select_state("CERD"))
+    )
     assert status == 200 and body["response_action"] == "update"
     assert await case_count(bot) == 1
     for _ in range(50):

@@ -21,6 +21,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from tests.slack_standin_limits import ApiError, check_content, check_message, flag, param, view_arg
+from tests.slack_standin_socket import SocketModeEnd
 
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
 _OUTAGE_HTML = "<html><body><h1>Slack is having trouble</h1><p>Try again soon.</p></body></html>"
@@ -92,12 +93,15 @@ class SlackStandIn:
         self._ts_seq = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        self.app_token = "xapp-test"
+        self.socket = SocketModeEnd()
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> Self:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{rid}", self._handle_response)
+        app.router.add_get("/socket", self.socket.handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -105,6 +109,7 @@ class SlackStandIn:
         return self
 
     async def stop(self) -> None:
+        await self.socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -145,8 +150,16 @@ class SlackStandIn:
     ) -> dict[str, Any]:
         name = name or user_id.lower()
         profile = {"real_name": name, "display_name": name, "email": email}
-        user = {"id": user_id, "team_id": self.team_id, "name": name, "real_name": name,
-                "deleted": False, "is_bot": False, "tz": "Europe/Zurich", "profile": profile}
+        user = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "real_name": name,
+            "deleted": False,
+            "is_bot": False,
+            "tz": "Europe/Zurich",
+            "profile": profile,
+        }
         user.update(extra)
         self.users[user_id] = user
         return user
@@ -161,8 +174,13 @@ class SlackStandIn:
         (self._not_in.add if not_in else self._not_in.discard)(channel_id)
 
     def fail_next(
-        self, method: str, error: str = "ratelimited", *, status: int = 429,
-        retry_after: int = 1, times: int = 1,
+        self,
+        method: str,
+        error: str = "ratelimited",
+        *,
+        status: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
     ) -> None:
         """Fail the next ``times`` calls of ``method`` ("*" = any API method,
         "response_url" = response URL posts). 429 -> Retry-After + ratelimited JSON;
@@ -220,7 +238,8 @@ class SlackStandIn:
             body.pop("token", None)  # Slack ignores tokens inside JSON bodies
             params.update(body)
         elif request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
         ):
             form = await request.post()
             params.update({k: v for k, v in form.items() if isinstance(v, str)})
@@ -253,7 +272,8 @@ class SlackStandIn:
                 raise ApiError("unknown_method")
             if not token:
                 raise ApiError("not_authed")
-            if token != self.bot_token:
+            expected = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != expected:
                 raise ApiError("invalid_auth")
             body, error = {"ok": True, **handler(params)}, None
         except ApiError as e:
@@ -274,8 +294,9 @@ class SlackStandIn:
             payload = {"raw": raw}
         failure = self._take_failure("response_url")
         if failure is not None:
-            self.calls.append(Call("response_url", payload, None, at, True,
-                                   failure.error, failure.status))
+            self.calls.append(
+                Call("response_url", payload, None, at, True, failure.error, failure.status)
+            )
             return self._failure_response(failure)
         status, error = self._apply_response(rid, payload, at)
         self.calls.append(Call("response_url", payload, None, at, error=error, status=status))
@@ -287,15 +308,18 @@ class SlackStandIn:
         if "raw" in payload:
             return 400, "invalid_payload"
         entry = self._response_urls.get(rid)
-        if entry is None or entry.uses >= RESPONSE_URL_MAX_USES or (
-            at - entry.issued > RESPONSE_URL_TTL
+        if (
+            entry is None
+            or entry.uses >= RESPONSE_URL_MAX_USES
+            or (at - entry.issued > RESPONSE_URL_TTL)
         ):
             return 404, "expired_url"
         if payload.get("response_type") not in (None, "ephemeral", "in_channel"):
             return 400, "invalid_payload"
         if not flag(payload.get("delete_original")):
-            problem = check_message(payload.get("text"), payload.get("blocks"),
-                                    attachments=payload.get("attachments"))
+            problem = check_message(
+                payload.get("text"), payload.get("blocks"), attachments=payload.get("attachments")
+            )
             if problem is not None:
                 return 400, problem[0]
         entry.uses += 1
@@ -314,8 +338,13 @@ class SlackStandIn:
         elif payload.get("response_type") == "in_channel":
             self._store(channel, payload, thread_ts=None)
         elif not flag(payload.get("delete_original")):
-            self._ephemeral[channel].append({"ts": self._next_ts(), "text": payload.get("text"),
-                                             "blocks": payload.get("blocks")})
+            self._ephemeral[channel].append(
+                {
+                    "ts": self._next_ts(),
+                    "text": payload.get("text"),
+                    "blocks": payload.get("blocks"),
+                }
+            )
 
     # -- shared helpers -------------------------------------------------------------------
     def _next_ts(self) -> str:
@@ -354,18 +383,24 @@ class SlackStandIn:
         return parent["thread_ts"] or parent["ts"]
 
     def _store(self, channel: str, p: dict[str, Any], thread_ts: str | None) -> dict[str, Any]:
-        msg = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id,
-               "ts": self._next_ts(), "thread_ts": thread_ts, "text": p.get("text"),
-               "blocks": p.get("blocks"), "unfurl_links": flag(p.get("unfurl_links")),
-               "unfurl_media": flag(p.get("unfurl_media"))}
+        msg = {
+            "type": "message",
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "ts": self._next_ts(),
+            "thread_ts": thread_ts,
+            "text": p.get("text"),
+            "blocks": p.get("blocks"),
+            "unfurl_links": flag(p.get("unfurl_links")),
+            "unfurl_media": flag(p.get("unfurl_media")),
+        }
         self._messages[channel].append(msg)
         return msg
 
     def _use_trigger(self, params: dict[str, Any]) -> None:
         trigger = param(params, "trigger_id") or param(params, "interactivity_pointer")
         if trigger is None:
-            raise ApiError("invalid_arguments",
-                            ["[ERROR] missing required field: trigger_id"])
+            raise ApiError("invalid_arguments", ["[ERROR] missing required field: trigger_id"])
         issued = self._triggers.pop(trigger, None)
         if issued is None:
             used = trigger in self._used_triggers
@@ -374,29 +409,52 @@ class SlackStandIn:
         if self._clock() - issued > TRIGGER_TTL:
             raise ApiError("expired_trigger_id")
 
-    def _save_view(self, view: dict[str, Any], view_id: str | None = None,
-                   root: str | None = None, previous: str | None = None) -> dict[str, Any]:
+    def _save_view(
+        self,
+        view: dict[str, Any],
+        view_id: str | None = None,
+        root: str | None = None,
+        previous: str | None = None,
+    ) -> dict[str, Any]:
         view_id = view_id or f"V0{next(self._seq):08X}"
         saved = {
-            "id": view_id, "team_id": self.team_id, "type": view["type"],
-            "blocks": view.get("blocks", []), "private_metadata": view.get("private_metadata", ""),
-            "callback_id": view.get("callback_id", ""), "state": {"values": {}},
-            "hash": f"{int(time.time())}.{uuid.uuid4().hex[:8]}", "title": view.get("title"),
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": view["type"],
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{uuid.uuid4().hex[:8]}",
+            "title": view.get("title"),
             "clear_on_close": bool(view.get("clear_on_close", False)),
             "notify_on_close": bool(view.get("notify_on_close", False)),
-            "close": view.get("close"), "submit": view.get("submit"),
-            "previous_view_id": previous, "root_view_id": root or view_id, "app_id": self.app_id,
-            "external_id": view.get("external_id", ""), "app_installed_team_id": self.team_id,
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "previous_view_id": previous,
+            "root_view_id": root or view_id,
+            "app_id": self.app_id,
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": self.team_id,
             "bot_id": self.bot_id,
         }
         self.views[view_id] = saved
         return saved
 
     # -- methods --------------------------------------------------------------------------
+    def _api_apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://127.0.0.1:{self._port}/socket"}
+
     def _api_auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "https://reprisal-test.slack.com/", "team": "Reprisal Test",
-                "user": "reprisal-bot", "team_id": self.team_id, "user_id": self.bot_user_id,
-                "bot_id": self.bot_id, "is_enterprise_install": False}
+        return {
+            "url": "https://reprisal-test.slack.com/",
+            "team": "Reprisal Test",
+            "user": "reprisal-bot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
 
     def _api_chat_postMessage(self, p: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(p)
@@ -422,9 +480,15 @@ class SlackStandIn:
         self._writable(channel)
         check_content(p)
         ts = self._next_ts()
-        self._ephemeral[channel].append({"ts": ts, "user": p["user"], "text": p.get("text"),
-                                         "blocks": p.get("blocks"),
-                                         "thread_ts": self._thread_root(channel, p)})
+        self._ephemeral[channel].append(
+            {
+                "ts": ts,
+                "user": p["user"],
+                "text": p.get("text"),
+                "blocks": p.get("blocks"),
+                "thread_ts": self._thread_root(channel, p),
+            }
+        )
         return {"message_ts": ts}
 
     def _api_views_open(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -454,8 +518,9 @@ class SlackStandIn:
         if param(p, "hash") is not None and p["hash"] != current["hash"]:
             raise ApiError("hash_conflict")
         view = {**view, "external_id": view.get("external_id") or current["external_id"]}
-        saved = self._save_view(view, current["id"], current["root_view_id"],
-                                current["previous_view_id"])
+        saved = self._save_view(
+            view, current["id"], current["root_view_id"], current["previous_view_id"]
+        )
         return {"view": dict(saved)}
 
     def _api_views_publish(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -490,12 +555,23 @@ class SlackStandIn:
     def _api_conversations_info(self, p: dict[str, Any]) -> dict[str, Any]:
         ch = self._channel(p, users_ok=False)
         info = {
-            "id": ch, "name": ch.lower(), "is_channel": ch[0] == "C", "is_group": False,
-            "is_im": ch[0] == "D", "is_mpim": ch[0] == "G", "is_private": ch[0] in "DG",
-            "is_archived": False, "is_general": False, "is_shared": False,
-            "is_ext_shared": False, "is_org_shared": False, "is_pending_ext_shared": False,
-            "is_member": ch not in self._not_in, "context_team_id": self.team_id,
-            "created": 1_700_000_000, "creator": "U0CREATOR",
+            "id": ch,
+            "name": ch.lower(),
+            "is_channel": ch[0] == "C",
+            "is_group": False,
+            "is_im": ch[0] == "D",
+            "is_mpim": ch[0] == "G",
+            "is_private": ch[0] in "DG",
+            "is_archived": False,
+            "is_general": False,
+            "is_shared": False,
+            "is_ext_shared": False,
+            "is_org_shared": False,
+            "is_pending_ext_shared": False,
+            "is_member": ch not in self._not_in,
+            "context_team_id": self.team_id,
+            "created": 1_700_000_000,
+            "creator": "U0CREATOR",
         }
         info.update(self._channel_props[ch])
         return {"channel": info}

@@ -4,6 +4,7 @@ Slack Web API stand-in out."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -91,29 +92,46 @@ async def slack() -> AsyncIterator[SlackStandIn]:
         yield standin
 
 
-@pytest.fixture
-async def bot(
-    database_url: str, slack: SlackStandIn, clock: FrozenClock, example_directory: Path
+@contextlib.asynccontextmanager
+async def running_bot(
+    database_url: str,
+    slack: SlackStandIn,
+    clock: FrozenClock,
+    directory: Path,
+    *,
+    socket_mode: bool = False,
 ) -> AsyncIterator[BotUnderTest]:
+    """The real app on a free loopback port, its database at head, its Slack the stand-in."""
     engine = create_engine(database_url)
     await upgrade(engine)
     await engine.dispose()
     settings = load_settings(
         {
             "REPRISAL_BOT_DATABASE_URL": database_url,
-            "REPRISAL_BOT_DIRECTORY": str(example_directory),
+            "REPRISAL_BOT_DIRECTORY": str(directory),
             "SLACK_API_URL": slack.base_url,
             "SLACK_BOT_TOKEN": slack.bot_token,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_APP_TOKEN": slack.app_token,
         },
         env_file=None,
     )
-    app = build_app(settings, clock=clock)  # type: ignore[arg-type]
+    app = build_app(settings, clock=clock, socket_mode=socket_mode)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
-        yield BotUnderTest(f"http://127.0.0.1:{port}", slack, app, http, clock)
-    await runner.cleanup()
+    port = runner.addresses[0][1]
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+            yield BotUnderTest(f"http://127.0.0.1:{port}", slack, app, http, clock)
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def bot(
+    database_url: str, slack: SlackStandIn, clock: FrozenClock, example_directory: Path
+) -> AsyncIterator[BotUnderTest]:
+    async with running_bot(database_url, slack, clock, example_directory) as running:
+        yield running

@@ -76,6 +76,8 @@ def _serve(options: argparse.Namespace, settings: Settings) -> int:
         settings.require_http()
     load_directory(settings.directory_path)
     app = build_app(settings, socket_mode=options.socket)
+    mode = "Socket Mode" if options.socket else f"HTTP on http://{options.host}:{options.port}"
+    logging.getLogger("reprisal_bot").info("serving Slack (%s); health at /healthz", mode)
     web.run_app(app, host=options.host, port=options.port, print=None)
     return 0
 

@@ -18,6 +18,7 @@ from bot.slack.http import dispatch
 from bot.slack.people import resolve_emails
 from bot.slack.socket import connect_socket_mode
 from commands.invocation import Clock
+from storage.crypto import KeyRing
 
 
 @dataclass(slots=True)
@@ -31,14 +32,18 @@ RUNNING = web.AppKey("running", Running)
 
 
 def build_app(
-    settings: Settings, *, clock: Clock | None = None, socket_mode: bool = False
+    settings: Settings,
+    keyring: KeyRing,
+    *,
+    clock: Clock | None = None,
+    socket_mode: bool = False,
 ) -> web.Application:
     """Services are built at start-up (nothing at import); with `socket_mode`, Slack's events
     come over a Socket Mode connection instead of `POST /slack/events`."""
     app = web.Application()
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        services = await build_services(settings, clock=clock)
+        services = await build_services(settings, keyring, clock=clock)
         try:
             directory = await resolve_emails(services.directory, web_client(services, retries=True))
             services = await sync_people(services, directory)

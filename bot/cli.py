@@ -9,8 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import admin
 from bot.directory import DirectoryError, format_roster, load_directory
+from bot.keys import load_keyring
 from bot.settings import Settings, SettingsError, load_settings
+from storage.crypto import KeyProblem
 from storage.errors import SchemaOutdated
 
 
@@ -24,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         logging.getLogger("alembic").setLevel(logging.WARNING)
         return int(options.run(options, settings) or 0)
-    except (SettingsError, DirectoryError, SchemaOutdated) as problem:
+    except (SettingsError, DirectoryError, SchemaOutdated, KeyProblem) as problem:
         print(f"reprisal-bot: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -42,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--socket", action="store_true", help="use Socket Mode (SLACK_APP_TOKEN)")
+    serve.add_argument(
+        "--insecure-dev",
+        action="store_true",
+        help="without a master key, use a local key file (for a trial, never in production)",
+    )
     serve.set_defaults(run=_serve)
 
     shell = verbs.add_parser(
@@ -62,7 +70,48 @@ def _parser() -> argparse.ArgumentParser:
     check = directory.add_parser("check", help="validate a directory file and print its roster")
     check.add_argument("file", type=Path)
     check.set_defaults(run=_directory_check)
+
+    keys = verbs.add_parser("keys", help="master keys").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    keys.add_parser("generate", help="print a new master key").set_defaults(
+        run=lambda options, settings: admin.keys_generate(_write)
+    )
+    keys.add_parser("rotate", help="re-seal every data key with the first master key").set_defaults(
+        run=lambda options, settings: asyncio.run(admin.keys_rotate(settings, _write))
+    )
+
+    case = verbs.add_parser("case", help="operator actions on a case").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    erase = case.add_parser("erase", help="destroy a case's identifying data for good")
+    erase.add_argument("reference")
+    erase.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    erase.set_defaults(run=_case_erase)
+
+    audit = verbs.add_parser("audit", help="the audit trail").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    audit.add_parser("verify", help="check the whole chain").set_defaults(
+        run=lambda options, settings: asyncio.run(admin.audit_verify(settings, _write))
+    )
+    show = audit.add_parser("show", help="a case's audit trail")
+    show.add_argument("reference")
+    show.set_defaults(
+        run=lambda options, settings: asyncio.run(
+            admin.as_operator(settings, "audit", (options.reference,), _write)
+        )
+    )
     return parser
+
+
+def _case_erase(options: argparse.Namespace, settings: Settings) -> int:
+    if not options.yes:
+        _write(f"Erasing {options.reference} cannot be undone. Type the reference to confirm: ")
+        if sys.stdin.readline().strip().upper() != options.reference.upper():
+            _write("Not confirmed: nothing was erased.\n")
+            return 1
+    return asyncio.run(admin.as_operator(settings, "erase", (options.reference, "confirm"), _write))
 
 
 def _serve(options: argparse.Namespace, settings: Settings) -> int:
@@ -75,7 +124,12 @@ def _serve(options: argparse.Namespace, settings: Settings) -> int:
     else:
         settings.require_http()
     load_directory(settings.directory_path)
-    app = build_app(settings, socket_mode=options.socket)
+    keyring, notice = load_keyring(settings, local_fallback=options.insecure_dev)
+    if options.insecure_dev:
+        logging.getLogger("reprisal_bot").warning(
+            "INSECURE DEV MODE: %s", notice or "--insecure-dev given but a master key is set."
+        )
+    app = build_app(settings, keyring, socket_mode=options.socket)
     mode = "Socket Mode" if options.socket else f"HTTP on http://{options.host}:{options.port}"
     logging.getLogger("reprisal_bot").info("serving Slack (%s); health at /healthz", mode)
     web.run_app(app, host=options.host, port=options.port, print=None)
@@ -97,8 +151,12 @@ def _shell(options: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
 
+    keyring, notice = load_keyring(settings, local_fallback=True)
+    if notice:
+        print(notice, file=sys.stderr)
+
     async def session() -> int:
-        services = await build_services(settings, directory=directory)
+        services = await build_services(settings, keyring, directory=directory)
         try:
             await Shell(services, services.actor(person), sys.stdin, _write).loop()
             return 0

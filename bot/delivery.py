@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from bot.services import Services
 from commands import policy
 from commands.roles import Actor, Role, RoleKind
+from commands.trail import record
 from commands.views import CaseView, view_case
 from storage.records import CaseRecord, NoticeRecord, PersonRecord, ThreadRecord
 from storage.reference import CommitteeCode
@@ -120,8 +121,29 @@ class OutboxWorker:
                 await uow.outbox.retry_later(notice.id, error=error, at=retry_at)
             else:
                 await uow.outbox.give_up(notice.id, error=error, now=now)
+            if retry_at is None:
+                await self._audit(uow, notice, sent=error is None, why=error)
             await uow.commit()
         return 1 if error is None else 0
+
+    async def _audit(
+        self, uow: UnitOfWork, notice: NoticeRecord, *, sent: bool, why: str | None
+    ) -> None:
+        detail: dict[str, object] = {"notice": notice.id, "kind": notice.kind}
+        if notice.recipient_id:
+            detail["recipient"] = notice.recipient_id
+        if why:
+            detail["outcome"] = why
+        await record(
+            uow,
+            actor=None,
+            action="notify",
+            case_id=notice.case_id,
+            allowed=sent,
+            surface=SURFACE_OF.get(notice.destination, notice.destination),
+            clock=self._services.clock,
+            detail=detail,
+        )
 
     async def _send(self, notice: NoticeRecord) -> str:
         async with self._services.uow() as uow:
@@ -186,10 +208,15 @@ class _Saved:
 
 
 def _dm_view(case: CaseRecord, actor: Actor) -> CaseView | None:
-    # A DM stays in Slack for good: it carries the facts, never names or the summary,
-    # which are shown only on demand (`/reprisal status`).
-    level = min(policy.visibility(actor, case), policy.Visibility.FACTS)
+    level = policy.level_for(actor, case, policy.Surface.DM)
     return view_case(case, level) if level > policy.Visibility.NONE else None
+
+
+SURFACE_OF = {
+    "channel": policy.Surface.CASE_CARD,
+    "thread": policy.Surface.THREAD,
+    "dm": policy.Surface.DM,
+}
 
 
 def _actor(person: PersonRecord) -> Actor:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from commands.results import CaseDetail, CaseList, HelpResult, ReportSaved, Result
+from commands.results import (
+    AuditTrail,
+    CaseDetail,
+    CaseList,
+    EraseConfirmation,
+    Erased,
+    HelpResult,
+    ReportSaved,
+    Result,
+)
 
 TEMPLATE_OF: dict[type, str] = {
     HelpResult: "help",
     CaseDetail: "case_detail",
     CaseList: "case_list",
     ReportSaved: "report_saved",
+    EraseConfirmation: "erase_confirmation",
+    Erased: "erased",
+    AuditTrail: "audit_trail",
 }
 
 

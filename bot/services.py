@@ -7,13 +7,14 @@ import logging
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.directory import Directory, Person, load_directory
 from bot.rendering import Renderer
 from bot.settings import Settings
 from commands.invocation import Clock, Core
 from commands.roles import Actor
+from storage.crypto import KeyRing
 from storage.engine import create_engine, session_factory
 from storage.records import PersonRecord
 from storage.schema import ensure_current
@@ -37,13 +38,15 @@ class SystemClock:
 class Services:
     settings: Settings
     engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    keyring: KeyRing
     directory: Directory
     person_ids: dict[str, int]
     renderer: Renderer
     clock: Clock
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(session_factory(self.engine))
+        return UnitOfWork(self.sessions, self.keyring)
 
     def core(self, platform: str) -> Core:
         return Core(uow=self.uow, clock=self.clock, platform=platform)
@@ -68,7 +71,11 @@ class Services:
 
 
 async def build_services(
-    settings: Settings, *, clock: Clock | None = None, directory: Directory | None = None
+    settings: Settings,
+    keyring: KeyRing,
+    *,
+    clock: Clock | None = None,
+    directory: Directory | None = None,
 ) -> Services:
     """Load the directory, check the schema, and mirror the directory's people into storage."""
     directory = directory or load_directory(settings.directory_path)
@@ -78,6 +85,8 @@ async def build_services(
         services = Services(
             settings=settings,
             engine=engine,
+            sessions=session_factory(engine),
+            keyring=keyring,
             directory=directory,
             person_ids={},
             renderer=Renderer(),

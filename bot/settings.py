@@ -27,6 +27,8 @@ class Settings:
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
+    master_key: str | None = field(default=None, repr=False)
+    master_key_file: Path | None = None
     log_level: str = "INFO"
 
     def require_http(self) -> None:
@@ -54,8 +56,14 @@ def load_settings(
         slack_bot_token=_token("SLACK_BOT_TOKEN", values.get("SLACK_BOT_TOKEN"), "xoxb-"),
         slack_signing_secret=_secret(values.get("SLACK_SIGNING_SECRET")),
         slack_app_token=_token("SLACK_APP_TOKEN", values.get("SLACK_APP_TOKEN"), "xapp-"),
+        master_key=values.get("REPRISAL_BOT_MASTER_KEY") or None,
+        master_key_file=_path(values.get("REPRISAL_BOT_MASTER_KEY_FILE")),
         log_level=_log_level(values.get("REPRISAL_BOT_LOG_LEVEL") or "INFO"),
     )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _require(name: str, value: str | None) -> None:

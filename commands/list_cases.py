@@ -14,11 +14,15 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseList
     async with core.uow() as uow:
         if which == "open":
             cases = await uow.cases.find(open_only=True)
-            return visible_list("Open cases", cases, actor, empty="No open cases that you can see.")
+            return await visible_list(
+                uow, core, "Open cases", cases, actor, empty="No open cases that you can see."
+            )
         if which == "mine":
             own = sorted(actor.committees_as(RoleKind.FOCAL_POINT, RoleKind.ALTERNATE))
             cases = await uow.cases.find(reporter_id=actor.person_id, lead_committees=own)
-            return visible_list(
+            return await visible_list(
+                uow,
+                core,
                 "Your cases",
                 cases,
                 actor,

@@ -1,8 +1,9 @@
-"""Who may see what: the only place that decides. Pure functions of roles, case and consent."""
+"""Who may see what: the only place that decides. Pure functions of roles, case, consent and
+surface. The same rules are tabled in docs/security.md, and a test holds the two together."""
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from commands.roles import Actor, RoleKind
 from storage.records import CaseRecord
@@ -17,32 +18,72 @@ class Visibility(IntEnum):
     FULL = 3  # plus the summary and the names of persons and organisations targeted
 
 
+class Surface(StrEnum):
+    """Where a case is shown. Personal surfaces answer one reader; the others stay visible."""
+
+    STATUS = "status"  # /reprisal status, ephemeral
+    LIST = "list"  # /reprisal list, ephemeral
+    CONSOLE = "console"  # reprisal-bot shell
+    CASE_CARD = "case_card"  # the coordination channel
+    THREAD = "thread"  # the case's thread in the coordination channel
+    DM = "dm"  # a direct message from the bot
+    REMINDER = "reminder"  # a reminder in a thread or DM
+    APP_HOME = "app_home"  # a person's Home tab
+    DIGEST = "digest"  # the Chairs' digest
+    EXPORT = "export"  # files for the annual reports
+
+
+ON_DEMAND = frozenset({Surface.STATUS, Surface.LIST, Surface.CONSOLE})
+CHANNEL = frozenset({Surface.CASE_CARD, Surface.THREAD})
+
+
+def confidentiality(case: CaseRecord) -> str:
+    """`restricted`, `shared` (consent to share with other committees) or `public` (shared,
+    and consent to publish)."""
+    facts = case.facts
+    if facts.confidentiality != "shared" or not facts.consents.share_committees:
+        return "restricted"
+    return "public" if facts.consents.publish else "shared"
+
+
 def visibility(actor: Actor, case: CaseRecord) -> Visibility:
-    """The most any of the actor's roles gives them on this case."""
+    """The most any of the actor's roles gives them on this case, on demand."""
     return max(
-        (_for_role(kind, committee, case) for kind, committee in _roles(actor)),
+        (_for_role(role.kind, role.committee, case) for role in actor.roles),
         default=Visibility.NONE,
     )
 
 
-def _roles(actor: Actor) -> list[tuple[RoleKind, str | None]]:
-    return [(role.kind, role.committee) for role in actor.roles]
+def level_for(actor: Actor, case: CaseRecord, surface: Surface) -> Visibility:
+    """What `actor` may see of `case` on `surface`."""
+    if surface in CHANNEL:
+        return channel_visibility(case)
+    level = visibility(actor, case)
+    if surface in ON_DEMAND:
+        return level
+    if surface is Surface.EXPORT:
+        # Exports feed the annual reports: the secretariat's, and never with names.
+        return Visibility.FACTS if actor.has(RoleKind.SECRETARIAT) else Visibility.NONE
+    # Whatever stays in Slack (DMs, reminders, Home, digests) never holds names or the summary.
+    return min(level, Visibility.FACTS)
 
 
 def _for_role(kind: RoleKind, committee: str | None, case: CaseRecord) -> Visibility:
-    facts = case.facts
-    shared = facts.confidentiality == "shared" and facts.consents.share_committees
+    level = confidentiality(case)
+    shared = level in ("shared", "public")
+    lead = committee == case.facts.lead_committee
     if kind is RoleKind.SECRETARIAT:
         return Visibility.FULL
     if kind in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE):
-        if committee == facts.lead_committee or shared:
-            return Visibility.FULL
-        return Visibility.NONE
+        return Visibility.FULL if lead or shared else Visibility.NONE
     if kind is RoleKind.ASG_OFFICE:
-        return Visibility.FULL if facts.consents.share_asg else Visibility.NONE
+        if case.facts.consents.share_asg:
+            return Visibility.FULL
+        return Visibility.FACTS if level == "public" else Visibility.NONE
     if kind is RoleKind.CHAIR:
-        # Chairs are briefed on their own committee's cases, never with the victims' names.
-        if committee == facts.lead_committee or (shared and committee in case.committees):
+        # Chairs are briefed on their committee's cases, never with the victims' names.
+        concerned = committee in case.committees
+        if lead or (shared and concerned) or level == "public":
             return Visibility.FACTS
         return Visibility.NONE
     return Visibility.NONE
@@ -50,8 +91,7 @@ def _for_role(kind: RoleKind, committee: str | None, case: CaseRecord) -> Visibi
 
 def channel_visibility(case: CaseRecord) -> Visibility:
     """What the coordination channel (and its threads) may show. Never names or summary."""
-    shared = case.facts.confidentiality == "shared" and case.facts.consents.share_committees
-    return Visibility.FACTS if shared else Visibility.OUTLINE
+    return Visibility.OUTLINE if confidentiality(case) == "restricted" else Visibility.FACTS
 
 
 def may_use_bot(actor: Actor) -> bool:
@@ -64,6 +104,11 @@ def may_report(actor: Actor) -> bool:
         role.kind in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE, RoleKind.SECRETARIAT)
         for role in actor.roles
     )
+
+
+def may_administer(actor: Actor) -> bool:
+    """Erasure and the audit trail are the secretariat's."""
+    return actor.has(RoleKind.SECRETARIAT)
 
 
 def committees_to_alert(case: CaseRecord) -> tuple[str, ...]:

@@ -6,20 +6,22 @@ import functools
 from collections.abc import Mapping
 
 from commands import policy
-from commands.errors import NotAllowed
+from commands.errors import NotAllowed, NotInDirectory
 from commands.form import FIELDS, Raw, validate_report
 from commands.invocation import Core
 from commands.results import ReportForm, ReportSaved
 from commands.roles import Actor, RoleKind
+from commands.status import on_demand_surface
+from commands.trail import record
 from commands.views import view_case
 from storage.errors import AlreadyRecorded
 from storage.records import CaseRecord
 from storage.uow import UnitOfWork
 
 
-def open_form(*, actor: Actor, core: Core) -> ReportForm:
+async def open_form(*, actor: Actor, core: Core) -> ReportForm:
     """The empty form, with the reporter's committee as lead and today as the date received."""
-    _check_may_report(actor)
+    await _check_may_report(actor, core)
     own = sorted(actor.committees_as(RoleKind.FOCAL_POINT, RoleKind.ALTERNATE))
     defaults: dict[str, str | tuple[str, ...]] = {
         "received_on": core.clock.today().isoformat(),
@@ -35,13 +37,14 @@ def open_form(*, actor: Actor, core: Core) -> ReportForm:
 async def submit(
     raw: Mapping[str, Raw], *, actor: Actor, core: Core, idempotency_key: str | None
 ) -> ReportSaved:
-    """Validate, then store the case, its timeline entry and its notices in one transaction."""
-    _check_may_report(actor)
+    """Validate, then store the case, its timeline entry, its audit entry and its notices in
+    one transaction."""
+    await _check_may_report(actor, core)
     new = validate_report(raw, today=core.clock.today())
     now = core.clock.now()
     async with core.uow() as uow:
         if idempotency_key and (earlier := await uow.cases.by_idempotency_key(idempotency_key)):
-            return _saved(earlier, actor, duplicate=True)
+            return _saved(earlier, actor, core, duplicate=True)
         reference = await uow.cases.next_reference(core.clock.today().year)
         try:
             case = await uow.cases.add(
@@ -55,13 +58,22 @@ async def submit(
             await uow.rollback()
             earlier = await uow.cases.by_idempotency_key(idempotency_key or "")
             assert earlier is not None
-            return _saved(earlier, actor, duplicate=True)
+            return _saved(earlier, actor, core, duplicate=True)
         await uow.timeline.append(
             case.id, at=now, actor_id=actor.person_id, kind="reported", detail={}
         )
+        await record(
+            uow,
+            actor=actor,
+            action="report",
+            case_id=case.id,
+            allowed=True,
+            surface=on_demand_surface(core),
+            clock=core.clock,
+        )
         await _queue_notices(uow, case, actor, core.platform)
         await uow.commit()
-    return _saved(case, actor, duplicate=False)
+    return _saved(case, actor, core, duplicate=False)
 
 
 async def _queue_notices(uow: UnitOfWork, case: CaseRecord, actor: Actor, platform: str) -> None:
@@ -94,14 +106,29 @@ async def _queue_notices(uow: UnitOfWork, case: CaseRecord, actor: Actor, platfo
                 )
 
 
-def _saved(case: CaseRecord, actor: Actor, *, duplicate: bool) -> ReportSaved:
-    level = max(policy.visibility(actor, case), policy.Visibility.OUTLINE)
+def _saved(case: CaseRecord, actor: Actor, core: Core, *, duplicate: bool) -> ReportSaved:
+    level = policy.level_for(actor, case, on_demand_surface(core))
+    level = max(level, policy.Visibility.OUTLINE)
     return ReportSaved(reference=case.reference, case=view_case(case, level), duplicate=duplicate)
 
 
-def _check_may_report(actor: Actor) -> None:
-    if not policy.may_report(actor):
-        raise NotAllowed(
-            "Only focal points, alternates and the secretariat can log a report. "
-            "You can still use `/reprisal status` and `/reprisal list`."
+async def _check_may_report(actor: Actor, core: Core) -> None:
+    if policy.may_report(actor):
+        return
+    async with core.uow() as uow:
+        await record(
+            uow,
+            actor=actor,
+            action="report",
+            case_id=None,
+            allowed=False,
+            surface=on_demand_surface(core),
+            clock=core.clock,
         )
+        await uow.commit()
+    if not policy.may_use_bot(actor):
+        raise NotInDirectory()
+    raise NotAllowed(
+        "Only focal points, alternates and the secretariat can log a report. "
+        "You can still use `/reprisal status` and `/reprisal list`."
+    )

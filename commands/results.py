@@ -42,4 +42,40 @@ class ReportSaved:
     duplicate: bool = False
 
 
-Result = HelpResult | CaseDetail | CaseList | ReportForm | ReportSaved
+@dataclass(frozen=True, slots=True)
+class EraseConfirmation:
+    """Ask the secretariat to confirm an erasure: it cannot be undone."""
+
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    at: str
+    who: str
+    action: str
+    decision: str
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditTrail:
+    reference: str
+    lines: tuple[AuditLine, ...]
+
+
+Result = (
+    HelpResult
+    | CaseDetail
+    | CaseList
+    | ReportForm
+    | ReportSaved
+    | EraseConfirmation
+    | Erased
+    | AuditTrail
+)

@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+from commands import audit_view, erase, list_cases, report, status
 from commands import help as help_command
-from commands import list_cases, report, status
 from commands.errors import NotInDirectory
 from commands.invocation import Core, Invocation
 from commands.policy import may_use_bot
 from commands.results import Result
+from commands.status import on_demand_surface
+from commands.trail import record
 
 
 async def run(invocation: Invocation, core: Core) -> Result:
     """The verb's result; CommandError for anything the person can fix."""
     actor = invocation.actor
     if not may_use_bot(actor):
+        async with core.uow() as uow:
+            await record(
+                uow,
+                actor=None,
+                action=invocation.verb[:40],
+                case_id=None,
+                allowed=False,
+                surface=on_demand_surface(core),
+                clock=core.clock,
+                detail={"reason": "not in the directory"},
+            )
+            await uow.commit()
         raise NotInDirectory()
     match invocation.verb:
         case "report":
-            return report.open_form(actor=actor, core=core)
+            return await report.open_form(actor=actor, core=core)
+        case "erase":
+            return await erase.handle(invocation.args, actor=actor, core=core)
+        case "audit":
+            return await audit_view.handle(invocation.args, actor=actor, core=core)
         case "status":
             return await status.handle(invocation.args, actor=actor, core=core)
         case "list":

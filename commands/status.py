@@ -9,11 +9,14 @@ from commands.errors import CommandError, NoSuchCase
 from commands.invocation import Core
 from commands.results import CaseDetail, CaseList
 from commands.roles import Actor
+from commands.trail import record
 from commands.views import view_case
 from storage.records import CaseRecord
 from storage.reference import CommitteeCode, canonical_state, find_states
+from storage.uow import UnitOfWork
 
 REFERENCE = re.compile(r"^RPR-\d{4}-\d{4,}$", re.IGNORECASE)
+LIST_LIMIT = 50
 
 
 async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseDetail | CaseList:
@@ -29,28 +32,45 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseDeta
         code = text.upper()
         async with core.uow() as uow:
             cases = await uow.cases.find(committee=code)
-        return visible_list(
-            f"Cases concerning {code}",
-            cases,
-            actor,
-            empty=f"No cases concerning {code} that you can see.",
-        )
+            return await visible_list(
+                uow,
+                core,
+                f"Cases concerning {code}",
+                cases,
+                actor,
+                empty=f"No cases concerning {code} that you can see.",
+            )
     state = _state(text)
     async with core.uow() as uow:
         cases = await uow.cases.find(state_party=state)
-    return visible_list(
-        f"Cases concerning {state}",
-        cases,
-        actor,
-        empty=f"No cases concerning {state} that you can see.",
-    )
+        return await visible_list(
+            uow,
+            core,
+            f"Cases concerning {state}",
+            cases,
+            actor,
+            empty=f"No cases concerning {state} that you can see.",
+        )
 
 
 async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
+    surface = on_demand_surface(core)
     async with core.uow() as uow:
         case = await uow.cases.by_reference(reference)
-    level = policy.visibility(actor, case) if case else policy.Visibility.NONE
-    if case is None or level is policy.Visibility.NONE:
+        level = policy.level_for(actor, case, surface) if case else policy.Visibility.NONE
+        allowed = level > policy.Visibility.NONE
+        await record(
+            uow,
+            actor=actor,
+            action="read",
+            case_id=case.id if case else None,
+            allowed=allowed,
+            surface=surface,
+            clock=core.clock,
+            detail={} if case else {"reference": reference},
+        )
+        await uow.commit()
+    if case is None or not allowed:
         raise NoSuchCase(reference)
     return CaseDetail(case=view_case(case, level))
 
@@ -70,16 +90,31 @@ def _state(text: str) -> str:
     raise CommandError("Which State do you mean: " + "; ".join(matches) + "?")
 
 
-LIST_LIMIT = 50
+def on_demand_surface(core: Core) -> policy.Surface:
+    return policy.Surface.CONSOLE if core.platform == "console" else policy.Surface.STATUS
 
 
-def visible_list(title: str, cases: list[CaseRecord], actor: Actor, *, empty: str) -> CaseList:
-    """Only the cases the actor may see, each at the actor's level."""
+async def visible_list(
+    uow: UnitOfWork, core: Core, title: str, cases: list[CaseRecord], actor: Actor, *, empty: str
+) -> CaseList:
+    """Only the cases the actor may see, each at the actor's level; each one shown is audited."""
+    surface = policy.Surface.CONSOLE if core.platform == "console" else policy.Surface.LIST
     views = []
     for case in cases:
-        level = policy.visibility(actor, case)
-        if level > policy.Visibility.NONE:
+        level = policy.level_for(actor, case, surface)
+        if level > policy.Visibility.NONE and len(views) < LIST_LIMIT + 1:
             views.append(view_case(case, level))
+            if len(views) <= LIST_LIMIT:
+                await record(
+                    uow,
+                    actor=actor,
+                    action="read",
+                    case_id=case.id,
+                    allowed=True,
+                    surface=surface,
+                    clock=core.clock,
+                )
+    await uow.commit()
     return CaseList(
         title=title, cases=tuple(views[:LIST_LIMIT]), empty=empty, truncated=len(views) > LIST_LIMIT
     )

@@ -11,9 +11,9 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
-    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -107,8 +107,8 @@ class CaseRow(Base):
     timing: Mapped[str] = mapped_column(String(40))
     target_type: Mapped[str] = mapped_column(String(40))
     target_count: Mapped[int] = mapped_column(Integer)
-    acts_other: Mapped[str | None] = mapped_column(String(500))
-    summary: Mapped[str] = mapped_column(Text)
+    acts_other_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    summary_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     urgent: Mapped[bool] = mapped_column(Boolean)
     confidentiality: Mapped[str] = mapped_column(String(16))
     consent_share_committees: Mapped[bool] = mapped_column(Boolean)
@@ -118,6 +118,7 @@ class CaseRow(Base):
     stage: Mapped[str] = mapped_column(String(32), default="received", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     committees: Mapped[list[CaseCommitteeRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -127,6 +128,31 @@ class CaseRow(Base):
         cascade="all, delete-orphan", lazy="selectin", order_by="TargetRow.id"
     )
     reporter: Mapped[PersonRow] = relationship(lazy="selectin")
+    key: Mapped[CaseKeyRow | None] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class CaseKeyRow(Base):
+    """A case's data key, sealed by a master key. Deleting it erases the case's identifying data."""
+
+    __tablename__ = "case_keys"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    master_key_id: Mapped[str] = mapped_column(String(64), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SealedKeyRow(Base):
+    """Other keys the bot keeps sealed by the master key (e.g. the audit chain's HMAC key)."""
+
+    __tablename__ = "sealed_keys"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    master_key_id: Mapped[str] = mapped_column(String(64), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class CaseCommitteeRow(Base):
@@ -150,14 +176,14 @@ class CaseActRow(Base):
 
 
 class TargetRow(Base):
-    """A person or organisation targeted; `name` is the most sensitive field we hold."""
+    """A person or organisation targeted; the name is the most sensitive field we hold."""
 
     __tablename__ = "targets"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(300))
+    name_sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class TimelineRow(Base):
@@ -205,3 +231,30 @@ class NoticeRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditRow(Base):
+    """One entry of the append-only audit trail; `mac` chains it to the entry before."""
+
+    __tablename__ = "audit"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    decision: Mapped[str] = mapped_column(String(8))
+    surface: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The last entry's number and mac, sealed: a truncated trail no longer matches it."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    mac: Mapped[str] = mapped_column(String(64))
+    head_mac: Mapped[str] = mapped_column(String(64))

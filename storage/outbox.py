@@ -109,6 +109,14 @@ class OutboxRepository:
             .values(status=FAILED, lease_until=None, last_error=error[:200], sent_at=now)
         )
 
+    async def cancel_for_case(self, case_id: int, *, reason: str, now: dt.datetime) -> None:
+        """Withdraw every notice about the case that has not gone out yet."""
+        await self._session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.case_id == case_id, NoticeRow.status == PENDING)
+            .values(status=FAILED, lease_until=None, last_error=reason, sent_at=now)
+        )
+
     async def backlog(self) -> int:
         query = select(func.count()).select_from(NoticeRow).where(NoticeRow.status == PENDING)
         return await self._session.scalar(query) or 0

@@ -47,6 +47,7 @@ class CaseRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     facts: NewCase
+    erased: bool = False
 
     @property
     def committees(self) -> tuple[str, ...]:

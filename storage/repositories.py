@@ -10,10 +10,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.crypto import CaseCipher, KeyRing, new_data_key
 from storage.errors import AlreadyRecorded
 from storage.models import (
     CaseActRow,
     CaseCommitteeRow,
+    CaseKeyRow,
     CaseRow,
     CaseThreadRow,
     PersonRow,
@@ -56,14 +58,21 @@ class PeopleRepository:
         row = await self._session.get(PersonRow, person_id)
         return _person(row) if row is not None and row.active else None
 
+    async def every(self) -> list[PersonRecord]:
+        """Everyone ever in the directory, including those who have left it."""
+        return [_person(row) for row in await self._session.scalars(select(PersonRow))]
+
     async def active(self) -> list[PersonRecord]:
         rows = await self._session.scalars(select(PersonRow).where(PersonRow.active.is_(True)))
         return [_person(row) for row in rows]
 
 
 class CaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """Cases, with their identifying fields sealed by the case's own data key."""
+
+    def __init__(self, session: AsyncSession, keyring: KeyRing) -> None:
         self._session = session
+        self._keyring = keyring
 
     async def next_reference(self, year: int) -> str:
         """RPR-<year>-<4 digits>, from a per-year counter locked by the transaction."""
@@ -99,9 +108,6 @@ class CaseRepository:
         )
         row.committees = [CaseCommitteeRow(committee_code=c) for c in new.other_committees]
         row.acts = [CaseActRow(act=a) for a in new.acts]
-        row.targets = [TargetRow(kind="person", name=n) for n in new.target_names] + [
-            TargetRow(kind="organisation", name=o) for o in new.organisations
-        ]
         try:
             async with self._session.begin_nested():
                 self._session.add(row)
@@ -110,8 +116,54 @@ class CaseRepository:
             if idempotency_key and await self.by_idempotency_key(idempotency_key):
                 raise AlreadyRecorded(idempotency_key) from None
             raise
-        await self._session.refresh(row, ["reporter", "committees", "acts", "targets"])
-        return _case(row)
+        self._seal(row, new)
+        await self._session.flush()
+        await self._session.refresh(row, ["reporter", "committees", "acts", "targets", "key"])
+        return self._case(row)
+
+    def _seal(self, row: CaseRow, new: NewCase) -> None:
+        """Give the case its data key, and seal its identifying fields with it."""
+        data_key = new_data_key()
+        master_key_id, wrapped = self._keyring.wrap(data_key, f"case/{row.id}")
+        cipher = CaseCipher(row.id, data_key)
+        row.summary_sealed = cipher.seal("summary", new.summary)
+        row.acts_other_sealed = cipher.seal("acts_other", new.acts_other or "")
+        self._session.add(CaseKeyRow(case_id=row.id, master_key_id=master_key_id, wrapped=wrapped))
+        self._session.add_all(
+            TargetRow(case_id=row.id, kind=kind, name_sealed=cipher.seal(f"target/{kind}", name))
+            for kind, names in (("person", new.target_names), ("organisation", new.organisations))
+            for name in names
+        )
+
+    async def erase(self, case_id: int, *, now: dt.datetime) -> bool:
+        """Destroy the case's data key and sealed fields; the anonymous facts stay. False if
+        there was nothing left to erase."""
+        row = await self._session.get(CaseRow, case_id)
+        if row is None or row.erased_at is not None:
+            return False
+        row.key = None
+        row.targets = []
+        row.summary_sealed = None
+        row.acts_other_sealed = None
+        row.erased_at = now
+        row.updated_at = now
+        await self._session.flush()
+        return True
+
+    async def rewrap_keys(self, *, batch: int = 200) -> int:
+        """Re-seal every data key not yet under the primary master key; how many were."""
+        primary = self._keyring.primary.key_id
+        rows = await self._session.scalars(
+            select(CaseKeyRow).where(CaseKeyRow.master_key_id != primary).limit(batch)
+        )
+        count = 0
+        for key in rows:
+            label = f"case/{key.case_id}"
+            data_key = self._keyring.unwrap(key.master_key_id, key.wrapped, label)
+            key.master_key_id, key.wrapped = self._keyring.wrap(data_key, label)
+            count += 1
+        await self._session.flush()
+        return count
 
     async def by_idempotency_key(self, key: str) -> CaseRecord | None:
         return await self._one(select(CaseRow).where(CaseRow.idempotency_key == key))
@@ -148,14 +200,26 @@ class CaseRepository:
                 or_(CaseRow.reporter_id == reporter_id, CaseRow.lead_committee.in_(lead_committees))
             )
         rows = await self._session.scalars(query.order_by(CaseRow.id.desc()).limit(limit))
-        return [_case(row) for row in rows]
+        return [self._case(row) for row in rows]
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(CaseRow)) or 0
 
     async def _one(self, query: Select[tuple[CaseRow]]) -> CaseRecord | None:
         row = await self._session.scalar(query)
-        return _case(row) if row is not None else None
+        return self._case(row) if row is not None else None
+
+    def _case(self, row: CaseRow) -> CaseRecord:
+        if row.key is None:
+            return _case(row, summary="", acts_other=None, names={})
+        data_key = self._keyring.unwrap(row.key.master_key_id, row.key.wrapped, f"case/{row.id}")
+        cipher = CaseCipher(row.id, data_key)
+        names: dict[str, list[str]] = {"person": [], "organisation": []}
+        for target in row.targets:
+            names[target.kind].append(cipher.open(f"target/{target.kind}", target.name_sealed))
+        summary = cipher.open("summary", row.summary_sealed) if row.summary_sealed else ""
+        other = cipher.open("acts_other", row.acts_other_sealed) if row.acts_other_sealed else ""
+        return _case(row, summary=summary, acts_other=other or None, names=names)
 
 
 class TimelineRepository:
@@ -223,8 +287,6 @@ def _columns(new: NewCase) -> dict[str, object]:
         "timing": new.timing,
         "target_type": new.target_type,
         "target_count": new.target_count,
-        "acts_other": new.acts_other,
-        "summary": new.summary,
         "urgent": new.urgent,
         "confidentiality": new.confidentiality,
         "consent_share_committees": new.consents.share_committees,
@@ -234,7 +296,9 @@ def _columns(new: NewCase) -> dict[str, object]:
     }
 
 
-def _case(row: CaseRow) -> CaseRecord:
+def _case(
+    row: CaseRow, *, summary: str, acts_other: str | None, names: dict[str, list[str]]
+) -> CaseRecord:
     facts = NewCase(
         state_party=row.state_party,
         lead_committee=row.lead_committee,
@@ -245,11 +309,11 @@ def _case(row: CaseRow) -> CaseRecord:
         timing=row.timing,
         target_type=row.target_type,
         target_count=row.target_count,
-        target_names=tuple(t.name for t in row.targets if t.kind == "person"),
-        organisations=tuple(t.name for t in row.targets if t.kind == "organisation"),
+        target_names=tuple(names.get("person", ())),
+        organisations=tuple(names.get("organisation", ())),
         acts=tuple(sorted(a.act for a in row.acts)),
-        acts_other=row.acts_other,
-        summary=row.summary,
+        acts_other=acts_other,
+        summary=summary,
         urgent=row.urgent,
         confidentiality=row.confidentiality,
         consents=Consents(
@@ -268,6 +332,7 @@ def _case(row: CaseRow) -> CaseRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         facts=facts,
+        erased=row.erased_at is not None,
     )
 
 

@@ -6,6 +6,9 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.audit import AuditRepository
+from storage.crypto import KeyRing
+from storage.engine import checkpoint
 from storage.outbox import OutboxRepository
 from storage.repositories import (
     CaseRepository,
@@ -23,18 +26,21 @@ class UnitOfWork:
     timeline: TimelineRepository
     threads: ThreadRepository
     outbox: OutboxRepository
+    audit: AuditRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: KeyRing) -> None:
         self._sessions = sessions
+        self._keyring = keyring
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = session = self._sessions()
-        self.cases = CaseRepository(session)
+        self.cases = CaseRepository(session, self._keyring)
         self.people = PeopleRepository(session)
         self.timeline = TimelineRepository(session)
         self.threads = ThreadRepository(session)
         self.outbox = OutboxRepository(session)
+        self.audit = AuditRepository(session, self._keyring)
         return self
 
     async def __aexit__(
@@ -53,6 +59,14 @@ class UnitOfWork:
     async def commit(self) -> None:
         assert self._session is not None
         await self._session.commit()
+
+    async def scrub(self) -> None:
+        """After a commit that destroyed data: on SQLite, fold the WAL into the database file
+        (secure_delete has already overwritten the freed pages)."""
+        assert self._session is not None
+        engine = self._session.get_bind().engine
+        await self._session.close()
+        await checkpoint(engine)  # type: ignore[arg-type]
 
     async def rollback(self) -> None:
         assert self._session is not None

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from storage.crypto import KeyRing, generate_master_key
 from storage.engine import create_engine
 from storage.schema import upgrade
 
@@ -113,6 +114,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"PostgreSQL: SKIPPED ({skipped}).", yellow=True, bold=True)
     elif ran:
         terminalreporter.write_line(f"PostgreSQL: {ran} tests ran on a fresh database each.")
+
+
+MASTER_KEY = generate_master_key("test")
+
+
+@pytest.fixture
+def keyring() -> KeyRing:
+    return KeyRing.parse(MASTER_KEY)
 
 
 @pytest.fixture

@@ -7,3 +7,4 @@ class SlackId(StrEnum):
     COMMAND = "/reprisal"
     REPORT_MODAL = "report"
     STATE_SEARCH = "state_party"
+    ERASE_BUTTON = "erase_case"

@@ -17,9 +17,10 @@ from aiohttp import web
 
 from bot.app import RUNNING, Running, build_app
 from bot.settings import load_settings
+from storage.crypto import KeyRing
 from storage.engine import create_engine
 from storage.schema import upgrade
-from tests.conftest import FrozenClock
+from tests.conftest import MASTER_KEY, FrozenClock
 from tests.signing import interactive_body, signed_headers, slash_command_body
 from tests.slack_standin import SlackStandIn
 
@@ -113,10 +114,11 @@ async def running_bot(
             "SLACK_BOT_TOKEN": slack.bot_token,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_APP_TOKEN": slack.app_token,
+            "REPRISAL_BOT_MASTER_KEY": MASTER_KEY,
         },
         env_file=None,
     )
-    app = build_app(settings, clock=clock, socket_mode=socket_mode)
+    app = build_app(settings, KeyRing.parse(MASTER_KEY), clock=clock, socket_mode=socket_mode)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from storage.crypto import KeyRing
 from storage.engine import create_engine, session_factory
 from storage.uow import UnitOfWork
-from tests.conftest import EXAMPLE_DIRECTORY, ROOT
+from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT
 
 VICTIM = "Canary Console-Victim"
 
@@ -54,6 +55,7 @@ def run_cli(
     environment.update(
         REPRISAL_BOT_DATABASE_URL=database_url,
         REPRISAL_BOT_DIRECTORY=str(EXAMPLE_DIRECTORY),
+        REPRISAL_BOT_MASTER_KEY=MASTER_KEY,
         **env,
     )
     return subprocess.run(
@@ -70,7 +72,7 @@ def run_cli(
 async def stored_cases(database_url: str) -> int:
     engine = create_engine(database_url)
     try:
-        async with UnitOfWork(session_factory(engine)) as uow:
+        async with UnitOfWork(session_factory(engine), KeyRing.parse(MASTER_KEY)) as uow:
             return await uow.cases.count()
     finally:
         await engine.dispose()

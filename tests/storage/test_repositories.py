@@ -40,9 +40,9 @@ def a_case(**changes: object) -> NewCase:
 
 
 @pytest.fixture
-def uow(engine) -> object:
+def uow(engine, keyring) -> object:
     factory = session_factory(engine)
-    return lambda: UnitOfWork(factory)
+    return lambda: UnitOfWork(factory, keyring)
 
 
 async def a_reporter(uow) -> int:

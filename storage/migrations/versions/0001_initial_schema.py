@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:23:06.917083
+Create Date: 2026-11-28 15:57:50.183869
 """
 
 from alembic import op
@@ -19,6 +19,28 @@ depends_on = None
 
 def upgrade() -> None:
     
+    op.create_table('audit',
+    sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('decision', sa.String(length=8), nullable=False),
+    sa.Column('surface', sa.String(length=16), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('mac', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_audit'))
+    )
+    with op.batch_alter_table('audit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_case_id'), ['case_id'], unique=False)
+
+    audit_head = op.create_table('audit_head',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('mac', sa.String(length=64), nullable=False),
+    sa.Column('head_mac', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_head'))
+    )
     committees_table = op.create_table('committees',
     sa.Column('code', sa.String(length=8), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -42,6 +64,15 @@ def upgrade() -> None:
     sa.Column('last', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_reference_counters'))
     )
+    op.create_table('sealed_keys',
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('master_key_id', sa.String(length=64), nullable=False),
+    sa.Column('wrapped', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_sealed_keys'))
+    )
+    with op.batch_alter_table('sealed_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sealed_keys_master_key_id'), ['master_key_id'], unique=False)
+
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=16), nullable=False),
@@ -55,8 +86,8 @@ def upgrade() -> None:
     sa.Column('timing', sa.String(length=40), nullable=False),
     sa.Column('target_type', sa.String(length=40), nullable=False),
     sa.Column('target_count', sa.Integer(), nullable=False),
-    sa.Column('acts_other', sa.String(length=500), nullable=True),
-    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('acts_other_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('summary_sealed', sa.LargeBinary(), nullable=True),
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('confidentiality', sa.String(length=16), nullable=False),
     sa.Column('consent_share_committees', sa.Boolean(), nullable=False),
@@ -66,6 +97,7 @@ def upgrade() -> None:
     sa.Column('stage', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['lead_committee'], ['committees.code'], name=op.f('fk_cases_lead_committee_committees')),
     sa.ForeignKeyConstraint(['reporter_id'], ['people.id'], name=op.f('fk_cases_reporter_id_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
@@ -100,6 +132,16 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['committee_code'], ['committees.code'], name=op.f('fk_case_committees_committee_code_committees')),
     sa.PrimaryKeyConstraint('case_id', 'committee_code', name=op.f('pk_case_committees'))
     )
+    op.create_table('case_keys',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('master_key_id', sa.String(length=64), nullable=False),
+    sa.Column('wrapped', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_keys_case_id_cases'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_keys'))
+    )
+    with op.batch_alter_table('case_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_keys_master_key_id'), ['master_key_id'], unique=False)
+
     op.create_table('case_threads',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('platform', sa.String(length=16), nullable=False),
@@ -137,7 +179,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('name_sealed', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_targets_case_id_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_targets'))
     )
@@ -157,6 +199,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('timeline', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_timeline_case_id'), ['case_id'], unique=False)
+    op.bulk_insert(audit_head, [{'id': 1, 'seq': 0, 'mac': '', 'head_mac': ''}])
     op.bulk_insert(
         committees_table,
         [{'code': str(c.code), 'name': c.name} for c in committees()],
@@ -179,6 +222,10 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     op.drop_table('case_threads')
+    with op.batch_alter_table('case_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_keys_master_key_id'))
+
+    op.drop_table('case_keys')
     op.drop_table('case_committees')
     op.drop_table('case_acts')
     op.drop_table('person_roles')
@@ -188,10 +235,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_cases_lead_committee'))
 
     op.drop_table('cases')
+    with op.batch_alter_table('sealed_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sealed_keys_master_key_id'))
+
+    op.drop_table('sealed_keys')
     op.drop_table('reference_counters')
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_people_slack_user'))
 
     op.drop_table('people')
     op.drop_table('committees')
+    op.drop_table('audit_head')
+    with op.batch_alter_table('audit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_case_id'))
+
+    op.drop_table('audit')
     

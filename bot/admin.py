@@ -1,0 +1,96 @@
+"""Operator commands on the command line: keys, erasure, and the audit trail."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from bot.keys import load_keyring
+from bot.results import template_for
+from bot.services import build_services
+from bot.settings import Settings
+from commands.errors import CommandError
+from commands.invocation import Invocation
+from commands.roles import Actor, Role, RoleKind
+from commands.run import run
+from storage.audit import rewrap_sealed_keys
+from storage.crypto import generate_master_key
+from storage.engine import create_engine, session_factory
+from storage.schema import ensure_current
+from storage.uow import UnitOfWork
+
+# Someone with a shell on the server acts as the secretariat; the audit trail records "cli".
+OPERATOR = Actor(person_id=0, name="operator", roles=frozenset({Role(RoleKind.SECRETARIAT)}))
+
+Write = Callable[[str], None]
+
+
+def keys_generate(write: Write) -> int:
+    write(generate_master_key() + "\n")
+    sys.stderr.write(
+        "This is a new master key. Put it first in REPRISAL_BOT_MASTER_KEY (or the key file), "
+        "followed by the current one, restart, then run `reprisal-bot keys rotate`.\n"
+    )
+    return 0
+
+
+async def keys_rotate(settings: Settings, write: Write) -> int:
+    """Re-seal every data key under the first master key, in small committed batches."""
+    keyring, _ = load_keyring(settings, local_fallback=False)
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_current(engine)
+        sessions = session_factory(engine)
+        total = 0
+        while True:
+            async with UnitOfWork(sessions, keyring) as uow:
+                done = await uow.cases.rewrap_keys(batch=200)
+                await uow.commit()
+            total += done
+            if done == 0:
+                break
+        async with sessions() as session:
+            others = await rewrap_sealed_keys(session, keyring)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    write(
+        f"Re-sealed {total} case keys and {others} other keys with master key "
+        f"{keyring.primary.key_id!r}. The older keys can now be removed.\n"
+    )
+    return 0
+
+
+async def audit_verify(settings: Settings, write: Write) -> int:
+    keyring, _ = load_keyring(settings, local_fallback=False)
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_current(engine)
+        async with UnitOfWork(session_factory(engine), keyring) as uow:
+            verdict = await uow.audit.verify()
+    finally:
+        await engine.dispose()
+    if verdict.intact:
+        write(f"The audit trail is intact: {verdict.entries} entries.\n")
+        return 0
+    write(
+        f"The audit trail is NOT intact: {verdict.problem}. "
+        f"({verdict.entries} entries verified before it.)\n"
+    )
+    return 1
+
+
+async def as_operator(settings: Settings, verb: str, args: tuple[str, ...], write: Write) -> int:
+    """Run a secretariat command (erase, audit) from the shell, rendered as text."""
+    keyring, _ = load_keyring(settings, local_fallback=False)
+    services = await build_services(settings, keyring)
+    try:
+        core = services.core("console")
+        result = await run(Invocation(OPERATOR, verb, args), core)
+        write(services.renderer.text(f"text/{template_for(result)}.md.j2", result=result))
+        return 0
+    except CommandError as problem:
+        write(problem.message + "\n")
+        return 1
+    finally:
+        await services.close()

@@ -1,0 +1,58 @@
+"""`/reprisal erase REF`: the secretariat destroys a case's identifying data, for good."""
+
+from __future__ import annotations
+
+from commands import policy
+from commands.errors import CommandError, NoSuchCase, NotAllowed
+from commands.invocation import Core
+from commands.results import EraseConfirmation, Erased
+from commands.roles import Actor
+from commands.status import REFERENCE, on_demand_surface
+from commands.trail import record
+
+CONFIRM = "confirm"
+
+
+async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseConfirmation | Erased:
+    """Without `confirm`, ask for confirmation; with it, destroy the case's data key."""
+    if not args or not REFERENCE.match(args[0]):
+        raise CommandError("Please give the case: `/reprisal erase RPR-2026-0001`.")
+    reference = args[0].upper()
+    confirmed = len(args) > 1 and args[1].lower() == CONFIRM
+    surface = on_demand_surface(core)
+    async with core.uow() as uow:
+        case = await uow.cases.by_reference(reference)
+        allowed = policy.may_administer(actor) and case is not None
+        if not allowed or not confirmed:
+            await record(
+                uow,
+                actor=actor,
+                action="erase" if confirmed else "erase-request",
+                case_id=case.id if case else None,
+                allowed=allowed,
+                surface=surface,
+                clock=core.clock,
+            )
+            await uow.commit()
+        if not policy.may_administer(actor):
+            raise NotAllowed("Only the secretariat can erase a case.")
+        if case is None:
+            raise NoSuchCase(reference)
+        if not confirmed:
+            return EraseConfirmation(reference)
+        erased = await uow.cases.erase(case.id, now=core.clock.now())
+        if not erased:
+            raise CommandError(f"{reference} was already erased.")
+        await uow.outbox.cancel_for_case(case.id, reason="case erased", now=core.clock.now())
+        await record(
+            uow,
+            actor=actor,
+            action="erase",
+            case_id=case.id,
+            allowed=True,
+            surface=surface,
+            clock=core.clock,
+        )
+        await uow.commit()
+        await uow.scrub()
+    return Erased(reference)

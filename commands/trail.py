@@ -1,0 +1,34 @@
+"""Recording reads, changes and denials in the audit trail: ids only, never content."""
+
+from __future__ import annotations
+
+from commands.invocation import Clock
+from commands.policy import Surface
+from commands.roles import Actor
+from storage.audit import AuditEntry
+from storage.uow import UnitOfWork
+
+
+async def record(
+    uow: UnitOfWork,
+    *,
+    actor: Actor | None,
+    action: str,
+    case_id: int | None,
+    allowed: bool,
+    surface: Surface | str,
+    clock: Clock,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Append one entry; the caller commits it with the rest of its unit of work."""
+    await uow.audit.append(
+        AuditEntry(
+            at=clock.now(),
+            actor_id=actor.person_id if actor and actor.person_id else None,
+            action=action,
+            case_id=case_id,
+            decision="allowed" if allowed else "denied",
+            surface=str(surface),
+            detail=detail or {},
+        )
+    )

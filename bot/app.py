@@ -10,6 +10,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot.delivery import OutboxWorker
+from bot.logs import quiet_platform_loggers
 from bot.services import Services, build_services, sync_people
 from bot.settings import Settings
 from bot.slack.bolt import build_bolt, web_client
@@ -43,6 +44,7 @@ def build_app(
     app = web.Application()
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        quiet_platform_loggers()
         services = await build_services(settings, keyring, clock=clock)
         try:
             directory = await resolve_emails(services.directory, web_client(services, retries=True))

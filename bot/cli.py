@@ -12,6 +12,7 @@ from pathlib import Path
 from bot import admin
 from bot.directory import DirectoryError, format_roster, load_directory
 from bot.keys import load_keyring
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.crypto import KeyProblem
 from storage.errors import SchemaOutdated
@@ -22,10 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        configure_logging(settings.log_level)
         return int(options.run(options, settings) or 0)
     except (SettingsError, DirectoryError, SchemaOutdated, KeyProblem) as problem:
         print(f"reprisal-bot: {problem}", file=sys.stderr)

@@ -64,9 +64,9 @@ class UnitOfWork:
         """After a commit that destroyed data: on SQLite, fold the WAL into the database file
         (secure_delete has already overwritten the freed pages)."""
         assert self._session is not None
-        engine = self._session.get_bind().engine
+        engine = self._session.bind
         await self._session.close()
-        await checkpoint(engine)  # type: ignore[arg-type]
+        await checkpoint(engine)
 
     async def rollback(self) -> None:
         assert self._session is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from bot.delivery import Outgoing
+from bot.delivery_types import Outgoing
 from bot.rendering import Renderer
 from storage.records import PersonRecord, ThreadRecord
 

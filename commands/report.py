@@ -51,6 +51,7 @@ async def submit(
                 new,
                 reference=reference,
                 reporter_id=actor.person_id,
+                reporter_name=actor.name,
                 idempotency_key=idempotency_key,
                 now=now,
             )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -71,6 +73,20 @@ def _sqlite_begin(connection: Any) -> None:
     # A deferred transaction that reads and then writes can fail with "database is locked"
     # without waiting; IMMEDIATE takes the write lock up front, so busy_timeout applies.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def writer_lock(engine: AsyncEngine) -> asyncio.Lock | None:
+    """On SQLite, the lock a unit of work holds while its transaction is open.
+
+    SQLite allows one writer at a time, and its busy handler waits by sleeping in growing steps;
+    taking turns on an asyncio lock instead is first come, first served, with no sleeping.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    return _WRITERS.setdefault(engine.sync_engine, asyncio.Lock())
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

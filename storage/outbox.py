@@ -45,7 +45,6 @@ class OutboxRepository:
                 created_at=now,
             )
         )
-        await self._session.flush()
 
     async def claim_next(
         self, platform: str, now: dt.datetime, lease: dt.timedelta

@@ -94,9 +94,11 @@ class CaseRepository:
         *,
         reference: str,
         reporter_id: int,
+        reporter_name: str,
         idempotency_key: str | None,
         now: dt.datetime,
     ) -> CaseRecord:
+        """Store a new case; AlreadyRecorded if its idempotency key was (the caller rolls back)."""
         row = CaseRow(
             reference=reference,
             idempotency_key=idempotency_key,
@@ -106,20 +108,29 @@ class CaseRepository:
             stage="received",
             **_columns(new),
         )
-        row.committees = [CaseCommitteeRow(committee_code=c) for c in new.other_committees]
-        row.acts = [CaseActRow(act=a) for a in new.acts]
+        self._session.add(row)
         try:
-            async with self._session.begin_nested():
-                self._session.add(row)
-                await self._session.flush()
-        except IntegrityError:
-            if idempotency_key and await self.by_idempotency_key(idempotency_key):
+            await self._session.flush()
+        except IntegrityError as conflict:
+            if idempotency_key and "idempotency_key" in str(conflict.orig):
                 raise AlreadyRecorded(idempotency_key) from None
             raise
+        self._session.add_all(
+            CaseCommitteeRow(case_id=row.id, committee_code=c) for c in new.other_committees
+        )
+        self._session.add_all(CaseActRow(case_id=row.id, act=a) for a in new.acts)
         self._seal(row, new)
         await self._session.flush()
-        await self._session.refresh(row, ["reporter", "committees", "acts", "targets", "key"])
-        return self._case(row)
+        return CaseRecord(
+            id=row.id,
+            reference=reference,
+            reporter_id=reporter_id,
+            reporter_name=reporter_name,
+            stage=row.stage,
+            created_at=now,
+            updated_at=now,
+            facts=new,
+        )
 
     def _seal(self, row: CaseRow, new: NewCase) -> None:
         """Give the case its data key, and seal its identifying fields with it."""
@@ -232,7 +243,6 @@ class TimelineRepository:
         self._session.add(
             TimelineRow(case_id=case_id, at=at, actor_id=actor_id, kind=kind, detail=detail)
         )
-        await self._session.flush()
 
     async def for_case(self, case_id: int) -> list[tuple[dt.datetime, str, dict]]:
         rows = await self._session.scalars(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.audit import AuditRepository
 from storage.crypto import KeyRing
-from storage.engine import checkpoint
+from storage.engine import checkpoint, writer_lock
 from storage.outbox import OutboxRepository
 from storage.repositories import (
     CaseRepository,
@@ -32,8 +33,13 @@ class UnitOfWork:
         self._sessions = sessions
         self._keyring = keyring
         self._session: AsyncSession | None = None
+        self._lock: asyncio.Lock | None = None
 
     async def __aenter__(self) -> UnitOfWork:
+        bind = self._sessions.kw["bind"]
+        self._lock = writer_lock(bind)
+        if self._lock is not None:
+            await self._lock.acquire()
         self._session = session = self._sessions()
         self.cases = CaseRepository(session, self._keyring)
         self.people = PeopleRepository(session)
@@ -55,6 +61,8 @@ class UnitOfWork:
         finally:
             await self._session.close()
             self._session = None
+            if self._lock is not None:
+                self._lock.release()
 
     async def commit(self) -> None:
         assert self._session is not None

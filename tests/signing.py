@@ -164,8 +164,12 @@ def view_submission_payload(
     payload.update(
         trigger_id=trigger_id or new_trigger_id(),
         view=view_payload(
-            view_id=view_id, callback_id=callback_id, team_id=team_id,
-            state_values=state_values, private_metadata=private_metadata, hash=hash,
+            view_id=view_id,
+            callback_id=callback_id,
+            team_id=team_id,
+            state_values=state_values,
+            private_metadata=private_metadata,
+            hash=hash,
             blocks=blocks,
         ),
         response_urls=response_urls or [],
@@ -194,8 +198,11 @@ def block_suggestion_payload(
         block_id=block_id,
         value=value,
         view=view_payload(
-            view_id=view_id, callback_id=callback_id, team_id=team_id,
-            state_values=state_values, private_metadata=private_metadata,
+            view_id=view_id,
+            callback_id=callback_id,
+            team_id=team_id,
+            state_values=state_values,
+            private_metadata=private_metadata,
         ),
     )
     return payload
@@ -242,20 +249,30 @@ def block_actions_payload(
         payload.update(
             container={"type": "view", "view_id": view_id},
             view=view_payload(
-                view_id=view_id, callback_id=callback_id, team_id=team_id,
-                state_values=state_values, private_metadata=private_metadata,
+                view_id=view_id,
+                callback_id=callback_id,
+                team_id=team_id,
+                state_values=state_values,
+                private_metadata=private_metadata,
             ),
         )
     else:
         payload.update(
             container={
-                "type": "message", "message_ts": message_ts, "channel_id": channel_id,
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel_id,
                 "is_ephemeral": is_ephemeral,
             },
             channel={"id": channel_id, "name": "reprisal-test"},
-            message=message or {
-                "type": "message", "user": "UBOT", "ts": message_ts, "bot_id": "B0TEST",
-                "text": "", "blocks": [],
+            message=message
+            or {
+                "type": "message",
+                "user": "UBOT",
+                "ts": message_ts,
+                "bot_id": "B0TEST",
+                "text": "",
+                "blocks": [],
             },
             state={"values": state_values or {}},
             response_url=response_url or "https://hooks.slack.com/actions/T0TEST/1/x",
@@ -275,8 +292,7 @@ def select_state(
     """static_select / external_select state (``value=None`` = nothing chosen)."""
     if value is None:
         return {"type": type, "selected_option": None}
-    option = {"text": {"type": "plain_text", "text": text or value, "emoji": True},
-              "value": value}
+    option = {"text": {"type": "plain_text", "text": text or value, "emoji": True}, "value": value}
     return {"type": type, "selected_option": option}
 
 
@@ -284,9 +300,13 @@ def multi_select_state(
     values: list[tuple[str, str]], *, type: str = "multi_static_select"
 ) -> dict[str, Any]:
     """``values`` are ``(value, text)`` pairs."""
-    return {"type": type, "selected_options": [
-        {"text": {"type": "plain_text", "text": t, "emoji": True}, "value": v} for v, t in values
-    ]}
+    return {
+        "type": type,
+        "selected_options": [
+            {"text": {"type": "plain_text", "text": t, "emoji": True}, "value": v}
+            for v, t in values
+        ],
+    }
 
 
 def users_select_state(user_id: str | None) -> dict[str, Any]:

@@ -55,7 +55,12 @@ class _Checker:
             self.err(ptr, f"must be less than {limit + 1} characters")
 
     def text_obj(
-        self, obj: Any, ptr: str, *, limit: int = MAX_TEXT_OBJECT, plain: bool = False,
+        self,
+        obj: Any,
+        ptr: str,
+        *,
+        limit: int = MAX_TEXT_OBJECT,
+        plain: bool = False,
         required: bool = True,
     ) -> None:
         if obj is None:
@@ -186,8 +191,9 @@ class _Checker:
         aid = el.get("action_id")
         if aid is not None and (not isinstance(aid, str) or not aid or len(aid) > MAX_ID):
             self.err(f"{ptr}/action_id", f"must be a string of 1 to {MAX_ID} characters")
-        self.text_obj(el.get("placeholder"), f"{ptr}/placeholder", limit=150, plain=True,
-                      required=False)
+        self.text_obj(
+            el.get("placeholder"), f"{ptr}/placeholder", limit=150, plain=True, required=False
+        )
         if etype == "button":
             self.text_obj(el.get("text"), f"{ptr}/text", limit=75, plain=True)
             self.max_len(el.get("value"), 2_000, f"{ptr}/value")
@@ -276,8 +282,9 @@ def check_view(view: Any, surface: Literal["modal", "home"], ptr: str = "/view")
     if surface == "modal":
         checker.text_obj(view.get("title"), f"{ptr}/title", limit=MAX_MODAL_TITLE, plain=True)
         for key in ("submit", "close"):
-            checker.text_obj(view.get(key), f"{ptr}/{key}", limit=MAX_MODAL_TITLE, plain=True,
-                             required=False)
+            checker.text_obj(
+                view.get(key), f"{ptr}/{key}", limit=MAX_MODAL_TITLE, plain=True, required=False
+            )
         blocks = view.get("blocks")
         has_input = isinstance(blocks, list) and any(
             isinstance(b, dict) and b.get("type") == "input" for b in blocks
@@ -323,8 +330,9 @@ def check_content(params: dict[str, Any]) -> None:
     """Raise the error chat.* methods give for bad text/blocks."""
     if isinstance(params.get("blocks"), str):
         raise ApiError("invalid_blocks_format")
-    problem = check_message(params.get("text"), params.get("blocks"),
-                            attachments=params.get("attachments"))
+    problem = check_message(
+        params.get("text"), params.get("blocks"), attachments=params.get("attachments")
+    )
     if problem is not None:
         raise ApiError(*problem)
 
@@ -333,8 +341,9 @@ def view_arg(params: dict[str, Any], surface: Literal["modal", "home"]) -> dict[
     """The ``view`` argument of views.*, or the ``invalid_arguments`` error Slack gives."""
     view = params.get("view")
     if not isinstance(view, dict):
-        raise ApiError("invalid_arguments",
-                       ["[ERROR] missing or malformed view [json-pointer:/view]"])
+        raise ApiError(
+            "invalid_arguments", ["[ERROR] missing or malformed view [json-pointer:/view]"]
+        )
     errors = check_view(view, surface)
     if errors:
         raise ApiError("invalid_arguments", errors)

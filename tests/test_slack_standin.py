@@ -68,9 +68,13 @@ def section(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def modal(blocks: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
-    view = {"type": "modal", "callback_id": "report",
-            "title": {"type": "plain_text", "text": "Report"},
-            "submit": {"type": "plain_text", "text": "Send"}, "blocks": blocks or [section("hi")]}
+    view = {
+        "type": "modal",
+        "callback_id": "report",
+        "title": {"type": "plain_text", "text": "Report"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "blocks": blocks or [section("hi")],
+    }
     return {**view, **extra}
 
 
@@ -154,13 +158,33 @@ async def test_message_needs_channel_and_content(client: AsyncWebClient) -> None
         ([{"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * 2001}]}], "/fields/0"),
         ([section("a", block_id="dup"), section("b", block_id="dup")], "/blocks/1/block_id"),
         ([section("a", block_id="x" * 256)], "/blocks/0/block_id"),
-        ([{"type": "input", "label": {"type": "plain_text", "text": "l"},
-           "element": {"type": "plain_text_input"}}], "only allowed in modals"),
+        (
+            [
+                {
+                    "type": "input",
+                    "label": {"type": "plain_text", "text": "l"},
+                    "element": {"type": "plain_text_input"},
+                }
+            ],
+            "only allowed in modals",
+        ),
         ([{"type": "table"}], "/blocks/0/type"),
         ([section("")], "/blocks/0/text/text"),
-        ([{"type": "actions", "elements": [
-            {"type": "button", "action_id": "a" * 256, "text": {"type": "plain_text", "text": "b"}}
-        ]}], "/action_id"),
+        (
+            [
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": "a" * 256,
+                            "text": {"type": "plain_text", "text": "b"},
+                        }
+                    ],
+                }
+            ],
+            "/action_id",
+        ),
     ],
 )
 async def test_invalid_blocks_rejected(
@@ -212,8 +236,11 @@ async def test_channel_errors(client: AsyncWebClient, slack: SlackStandIn) -> No
     slack.set_channel_missing("C404")
     slack.set_not_in_channel("CNOPE")
     slack.set_channel("CARCH", is_archived=True)
-    for channel, error in (("C404", "channel_not_found"), ("CNOPE", "not_in_channel"),
-                           ("CARCH", "is_archived")):
+    for channel, error in (
+        ("C404", "channel_not_found"),
+        ("CNOPE", "not_in_channel"),
+        ("CARCH", "is_archived"),
+    ):
         err = await api_error(client.chat_postMessage(channel=channel, text="x"))
         assert err.response["error"] == error
     assert slack.messages("CNOPE") == []
@@ -221,9 +248,10 @@ async def test_channel_errors(client: AsyncWebClient, slack: SlackStandIn) -> No
 
 async def test_conversations(client: AsyncWebClient, slack: SlackStandIn) -> None:
     dm = (await client.conversations_open(users="U1"))["channel"]["id"]
-    assert dm.startswith("D") and (await client.conversations_open(users=["U1"]))["channel"][
-        "id"
-    ] == dm
+    assert (
+        dm.startswith("D")
+        and (await client.conversations_open(users=["U1"]))["channel"]["id"] == dm
+    )
     posted = await client.chat_postMessage(channel="U1", text="hello")
     assert posted["channel"] == dm and slack.messages(dm)[0]["text"] == "hello"
     info = (await client.conversations_info(channel="C1"))["channel"]
@@ -274,22 +302,75 @@ async def test_views_open_and_trigger_rules(
         (modal([section(f"{i}") for i in range(101)]), "/view/blocks"),
         (modal(private_metadata="m" * 3001), "/view/private_metadata"),
         (modal(callback_id="c" * 256), "/view/callback_id"),
-        (modal([{"type": "input", "label": {"type": "plain_text", "text": "l"},
-                 "element": {"type": "plain_text_input", "action_id": "a"}}], submit=None),
-         "/view/submit"),
-        (modal([section("pick", accessory={
-            "type": "static_select", "action_id": "s",
-            "options": [{"text": {"type": "plain_text", "text": f"o{i}"}, "value": f"{i}"}
-                        for i in range(101)]})]), "/view/blocks/0/accessory/options"),
-        (modal([section("pick", accessory={
-            "type": "static_select", "action_id": "s",
-            "options": [{"text": {"type": "plain_text", "text": "o" * 76}, "value": "1"}]})]),
-         "/options/0/text/text"),
-        (modal([section("pick", accessory={
-            "type": "static_select", "action_id": "s",
-            "initial_option": {"text": {"type": "plain_text", "text": "B"}, "value": "b"},
-            "options": [{"text": {"type": "plain_text", "text": "A"}, "value": "a"}]})]),
-         "/initial_option"),
+        (
+            modal(
+                [
+                    {
+                        "type": "input",
+                        "label": {"type": "plain_text", "text": "l"},
+                        "element": {"type": "plain_text_input", "action_id": "a"},
+                    }
+                ],
+                submit=None,
+            ),
+            "/view/submit",
+        ),
+        (
+            modal(
+                [
+                    section(
+                        "pick",
+                        accessory={
+                            "type": "static_select",
+                            "action_id": "s",
+                            "options": [
+                                {"text": {"type": "plain_text", "text": f"o{i}"}, "value": f"{i}"}
+                                for i in range(101)
+                            ],
+                        },
+                    )
+                ]
+            ),
+            "/view/blocks/0/accessory/options",
+        ),
+        (
+            modal(
+                [
+                    section(
+                        "pick",
+                        accessory={
+                            "type": "static_select",
+                            "action_id": "s",
+                            "options": [
+                                {"text": {"type": "plain_text", "text": "o" * 76}, "value": "1"}
+                            ],
+                        },
+                    )
+                ]
+            ),
+            "/options/0/text/text",
+        ),
+        (
+            modal(
+                [
+                    section(
+                        "pick",
+                        accessory={
+                            "type": "static_select",
+                            "action_id": "s",
+                            "initial_option": {
+                                "text": {"type": "plain_text", "text": "B"},
+                                "value": "b",
+                            },
+                            "options": [
+                                {"text": {"type": "plain_text", "text": "A"}, "value": "a"}
+                            ],
+                        },
+                    )
+                ]
+            ),
+            "/initial_option",
+        ),
         ({"type": "home", "blocks": []}, "/view/type"),
     ],
 )
@@ -305,10 +386,16 @@ async def test_invalid_views_rejected(
 async def test_views_update_hash_and_external_id(
     client: AsyncWebClient, slack: SlackStandIn
 ) -> None:
-    opened = (await client.views_open(trigger_id=slack.new_trigger_id(),
-                                      view=modal(external_id="report-1")))["view"]
-    updated = (await client.views_update(view_id=opened["id"], hash=opened["hash"],
-                                         view=modal([section("step 2")])))["view"]
+    opened = (
+        await client.views_open(
+            trigger_id=slack.new_trigger_id(), view=modal(external_id="report-1")
+        )
+    )["view"]
+    updated = (
+        await client.views_update(
+            view_id=opened["id"], hash=opened["hash"], view=modal([section("step 2")])
+        )
+    )["view"]
     assert updated["id"] == opened["id"] and updated["hash"] != opened["hash"]
     err = await api_error(
         client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal())
@@ -346,8 +433,11 @@ async def test_ratelimited_is_seen_by_the_client(
 
 
 async def test_rate_limit_retry_handler_retries_and_succeeds(slack: SlackStandIn) -> None:
-    client = AsyncWebClient(base_url=slack.base_url, token=slack.bot_token,
-                            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+    client = AsyncWebClient(
+        base_url=slack.base_url,
+        token=slack.bot_token,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+    )
     slack.fail_next("chat.postMessage", retry_after=0)
     assert (await client.chat_postMessage(channel="C1", text="x"))["ok"]
     assert [c.failed for c in slack.calls_to("chat.postMessage")] == [True, False]
@@ -363,8 +453,11 @@ async def test_outages(client: AsyncWebClient, slack: SlackStandIn) -> None:
     slack.set_down(True)
     err = await api_error(client.users_info(user="U1"))
     assert err.response.status_code == 503
-    retrying = AsyncWebClient(base_url=slack.base_url, token=slack.bot_token,
-                              retry_handlers=[AsyncServerErrorRetryHandler(max_retry_count=1)])
+    retrying = AsyncWebClient(
+        base_url=slack.base_url,
+        token=slack.bot_token,
+        retry_handlers=[AsyncServerErrorRetryHandler(max_retry_count=1)],
+    )
     assert (await api_error(retrying.auth_test())).response.status_code == 503
     slack.set_down(False)
     slack.fail_next("chat.postMessage", "channel_not_found", status=200)
@@ -415,12 +508,14 @@ async def test_response_url_use_limit_expiry_and_channel(
 
 # -- signing helpers ------------------------------------------------------------------------
 def test_signed_headers_are_valid() -> None:
-    body = slash_command_body(text="new", user_id="U1", trigger_id="1.2.3",
-                              response_url="http://127.0.0.1:1/response/x")
+    body = slash_command_body(
+        text="new", user_id="U1", trigger_id="1.2.3", response_url="http://127.0.0.1:1/response/x"
+    )
     headers = signed_headers(SECRET, body, retry_num=1, retry_reason="http_timeout")
     verifier = SignatureVerifier(SECRET)
-    assert verifier.is_valid(body, headers["X-Slack-Request-Timestamp"],
-                             headers["X-Slack-Signature"])
+    assert verifier.is_valid(
+        body, headers["X-Slack-Request-Timestamp"], headers["X-Slack-Signature"]
+    )
     assert verifier.is_valid_request(body, headers)
     assert not SignatureVerifier("other").is_valid_request(body, headers)
     assert headers["X-Slack-Retry-Num"] == "1" and headers["X-Slack-Retry-Reason"] == "http_timeout"
@@ -432,13 +527,15 @@ def test_signed_headers_are_valid() -> None:
 
 
 async def test_payloads_dispatch_through_bolt(slack: SlackStandIn) -> None:
-    app = AsyncApp(client=AsyncWebClient(base_url=slack.base_url, token=slack.bot_token),
-                   signing_secret=SECRET)
+    app = AsyncApp(
+        client=AsyncWebClient(base_url=slack.base_url, token=slack.bot_token), signing_secret=SECRET
+    )
     seen: dict[str, Any] = {}
 
     @app.command("/reprisal")
-    async def on_command(ack: Any, body: dict[str, Any], client: AsyncWebClient,
-                         respond: Any) -> None:
+    async def on_command(
+        ack: Any, body: dict[str, Any], client: AsyncWebClient, respond: Any
+    ) -> None:
         await ack()
         await client.views_open(trigger_id=body["trigger_id"], view=modal())
         await respond("opening the form")
@@ -462,15 +559,18 @@ async def test_payloads_dispatch_through_bolt(slack: SlackStandIn) -> None:
         request = AsyncBoltRequest(body=body, headers=signed_headers(SECRET, body))
         return (await app.async_dispatch(request)).status
 
-    command = slash_command_body(user_id="U1", trigger_id=slack.new_trigger_id(),
-                                 response_url=slack.new_response_url())
+    command = slash_command_body(
+        user_id="U1", trigger_id=slack.new_trigger_id(), response_url=slack.new_response_url()
+    )
     assert await dispatch(command) == 200
     values = {"title": {"t": text_input_state("Threat")}, "kind": {"k": select_state("travel")}}
-    submission = view_submission_payload(user_id="U1", view_id="V1", callback_id="report",
-                                         state_values=values)
+    submission = view_submission_payload(
+        user_id="U1", view_id="V1", callback_id="report", state_values=values
+    )
     assert await dispatch(interactive_body(submission)) == 200
-    suggestion = block_suggestion_payload(user_id="U1", action_id="victim", block_id="v",
-                                          value="Ali")
+    suggestion = block_suggestion_payload(
+        user_id="U1", action_id="victim", block_id="v", value="Ali"
+    )
     assert await dispatch(interactive_body(suggestion)) == 200
     action = block_actions_payload(user_id="U1", action_id="approve", value="1", view_id="V1")
     assert await dispatch(interactive_body(action)) == 200

@@ -6,7 +6,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import DeliveryError, Outgoing
+from bot.delivery_types import DeliveryError, Outgoing
 from bot.rendering import Renderer, escape_mrkdwn
 from storage.records import PersonRecord, ThreadRecord
 

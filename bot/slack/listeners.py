@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -71,15 +72,26 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
         await ack(options=[{"text": {"type": "plain_text", "text": s}, "value": s} for s in states])
 
     @app.view(SlackId.REPORT_MODAL)
-    async def on_report(ack: Any, body: dict, view: dict) -> None:
-        try:
-            actor = _actor(services, body["user"]["id"])
-            saved = await report.submit(
+    async def on_report(ack: Any, body: dict, view: dict, client: Any) -> None:
+        actor = _actor(services, body["user"]["id"])
+        saving = asyncio.ensure_future(
+            report.submit(
                 form_values(view["state"]["values"]),
                 actor=actor,
                 core=core,
                 idempotency_key=view_idempotency_key(view),
             )
+        )
+        try:
+            # Answer with the reference when storing is quick (it nearly always is); past the
+            # budget, ack within Slack's 3 s and let the saving finish, confirmed by DM.
+            saved = await asyncio.wait_for(asyncio.shield(saving), timeout=ACK_BUDGET)
+        except TimeoutError:
+            await ack(
+                response_action="update", view=renderer.json("slack/report_saving.view.json.j2")
+            )
+            await _finish_late(saving, actor, client, wake)
+            return
         except FormInvalid as invalid:
             await ack(response_action="errors", errors=invalid.errors)
             return
@@ -92,6 +104,25 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
         done = renderer.json("slack/report_saved.view.json.j2", result=saved)
         await ack(response_action="update", view=done)
         wake()
+
+
+ACK_BUDGET = 2.0
+
+
+async def _finish_late(
+    saving: asyncio.Future[Any], actor: Actor, client: Any, wake: Callable[[], None]
+) -> None:
+    """The report is still being stored after the ack: its DM confirms it; a failure is said."""
+    try:
+        await saving
+        wake()
+    except Exception as problem:
+        words = problem.message if isinstance(problem, CommandError) else incident_message()
+        if actor.slack_user:
+            await client.chat_postMessage(
+                channel=actor.slack_user,
+                text=f"Your report could not be saved: {words} Please submit it again.",
+            )
 
 
 def _actor(services: Services, user_id: str) -> Actor:

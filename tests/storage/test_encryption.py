@@ -28,6 +28,7 @@ async def store(uow, **changes) -> int:
             a_case(target_names=(CANARY,), summary=SUMMARY, **changes),
             reference=reference,
             reporter_id=reporter,
+            reporter_name="Ana",
             idempotency_key=None,
             now=NOW,
         )

@@ -59,7 +59,12 @@ async def test_a_stored_case_comes_back_whole(uow) -> None:
     async with uow() as work:
         reference = await work.cases.next_reference(2026)
         stored = await work.cases.add(
-            a_case(), reference=reference, reporter_id=reporter, idempotency_key="k1", now=NOW
+            a_case(),
+            reference=reference,
+            reporter_id=reporter,
+            reporter_name="Ana",
+            idempotency_key="k1",
+            now=NOW,
         )
         await work.commit()
     async with uow() as work:
@@ -74,7 +79,12 @@ async def test_nothing_is_kept_without_commit(uow) -> None:
     async with uow() as work:
         reference = await work.cases.next_reference(2026)
         await work.cases.add(
-            a_case(), reference=reference, reporter_id=reporter, idempotency_key=None, now=NOW
+            a_case(),
+            reference=reference,
+            reporter_id=reporter,
+            reporter_name="Ana",
+            idempotency_key=None,
+            now=NOW,
         )
     async with uow() as work:
         assert await work.cases.count() == 0
@@ -91,6 +101,7 @@ async def test_concurrent_reports_get_distinct_consecutive_references(uow) -> No
                 a_case(),
                 reference=reference,
                 reporter_id=reporter,
+                reporter_name="Ana",
                 idempotency_key=f"k{n}",
                 now=NOW,
             )
@@ -110,6 +121,7 @@ async def test_the_same_idempotency_key_is_recorded_once(uow) -> None:
             a_case(),
             reference="RPR-2026-0001",
             reporter_id=reporter,
+            reporter_name="Ana",
             idempotency_key="slack:view:V1",
             now=NOW,
         )
@@ -120,6 +132,7 @@ async def test_the_same_idempotency_key_is_recorded_once(uow) -> None:
                 a_case(),
                 reference="RPR-2026-0002",
                 reporter_id=reporter,
+                reporter_name="Ana",
                 idempotency_key="slack:view:V1",
                 now=NOW,
             )

@@ -1,0 +1,104 @@
+"""From a queued notice to a message plan: read what the notice needs, apply the policy now.
+
+Runs inside a short unit of work; nothing here calls a platform, so no transaction is held
+open while Slack is slow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.delivery_types import DeliveryError, Dropped, Outgoing
+from commands import policy
+from commands.roles import Actor, Role, RoleKind
+from commands.views import CaseView, view_case
+from storage.records import CaseRecord, NoticeRecord, PersonRecord, ThreadRecord
+from storage.reference import CommitteeCode
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where a message goes; exactly one of channel, thread and person is set."""
+
+    message: Outgoing
+    channel: str | None = None
+    thread: ThreadRecord | None = None
+    person: PersonRecord | None = None
+    starts_thread_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What the report_saved template reads as `result`."""
+
+    reference: str
+    case: CaseView
+    duplicate: bool = False
+
+
+async def plan_for(
+    uow: UnitOfWork, notice: NoticeRecord, *, channel: str, platform: str, mention: Any
+) -> Plan:
+    case = await uow.cases.get(notice.case_id) if notice.case_id else None
+    if case is None:
+        raise Dropped("case not found")
+    if case.erased:
+        raise Dropped("case erased")
+    match notice.destination:
+        case "channel":
+            view = view_case(case, policy.channel_visibility(case))
+            message = Outgoing("case_card", {"case": view})
+            return Plan(message, channel=channel, starts_thread_of=case.id)
+        case "thread":
+            return await _thread_plan(uow, case, platform=platform, mention=mention)
+        case "dm":
+            return await _person_plan(uow, case, notice)
+    raise Dropped(f"unknown destination {notice.destination}")
+
+
+async def _thread_plan(uow: UnitOfWork, case: CaseRecord, *, platform: str, mention: Any) -> Plan:
+    thread = await uow.threads.get(case.id, platform)
+    if thread is None:
+        raise DeliveryError("the case card is not posted yet", transient=True)
+    committees = policy.committees_to_alert(case)
+    if not committees:
+        raise Dropped("the case is no longer shared with other committees")
+    people = [p for p in await uow.people.active() if _holds_fp_role(p, committees)]
+    context = {
+        "reference": case.reference,
+        "committees": list(committees),
+        "mentions": [mention(p) for p in people],
+    }
+    return Plan(Outgoing("committees_alerted", context), thread=thread)
+
+
+async def _person_plan(uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord) -> Plan:
+    person = await uow.people.get(notice.recipient_id) if notice.recipient_id else None
+    if person is None:
+        raise Dropped("recipient no longer in the directory")
+    if notice.kind == "urgent_case" and not policy.asg_alert_allowed(case):
+        raise Dropped("consent to share with the ASG office withdrawn")
+    level = policy.level_for(actor_of(person), case, policy.Surface.DM)
+    if level is policy.Visibility.NONE:
+        raise Dropped("recipient may no longer see the case")
+    view = view_case(case, level)
+    context: dict[str, Any] = {"case": view}
+    if notice.kind == "report_saved":
+        context = {"result": Saved(case.reference, view)}
+    return Plan(Outgoing(notice.kind, context), person=person)
+
+
+def actor_of(person: PersonRecord) -> Actor:
+    roles = frozenset(
+        Role(RoleKind(kind), CommitteeCode(code) if code else None) for kind, code in person.roles
+    )
+    return Actor(person_id=person.id, name=person.name, roles=roles, slack_user=person.slack_user)
+
+
+def _holds_fp_role(person: PersonRecord, committees: tuple[str, ...]) -> bool:
+    return any(
+        kind in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE) and code in committees
+        for kind, code in person.roles
+    )

@@ -57,8 +57,9 @@ class KeyRing:
     def parse(cls, text: str) -> KeyRing:
         """`id:base64[,id:base64...]`, newest first (what `reprisal-bot keys generate` prints)."""
         keys = []
-        for item in (part.strip() for part in text.replace("\n", ",").split(",")):
-            if not item or item.startswith("#"):
+        lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+        for item in (part.strip() for part in ",".join(lines).split(",")):
+            if not item:
                 continue
             key_id, sep, encoded = item.partition(":")
             try:

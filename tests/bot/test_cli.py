@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from storage.crypto import KeyRing
 from storage.engine import create_engine, session_factory
@@ -45,7 +46,7 @@ REPORT_ANSWERS = [
 
 
 def run_cli(
-    *args: str, database_url: str, stdin: str = "", **env: str
+    *args: str, database_url: str, stdin: str = "", cwd: Path = ROOT, **env: str
 ) -> subprocess.CompletedProcess:
     environment = {
         key: value
@@ -53,17 +54,19 @@ def run_cli(
         if not key.startswith(("SLACK_", "REPRISAL"))
     }
     environment.update(
-        REPRISAL_BOT_DATABASE_URL=database_url,
-        REPRISAL_BOT_DIRECTORY=str(EXAMPLE_DIRECTORY),
-        REPRISAL_BOT_MASTER_KEY=MASTER_KEY,
-        **env,
+        {
+            "REPRISAL_BOT_DATABASE_URL": database_url,
+            "REPRISAL_BOT_DIRECTORY": str(EXAMPLE_DIRECTORY),
+            "REPRISAL_BOT_MASTER_KEY": MASTER_KEY,
+            **env,
+        }
     )
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
         env=environment,
         timeout=60,
     )
@@ -184,3 +187,98 @@ def test_serve_without_a_token_names_the_missing_setting(tmp_path: Path) -> None
     assert done.stderr.strip() == (
         "reprisal-bot: SLACK_BOT_TOKEN is not set: it is needed to serve Slack (see README)."
     )
+
+
+def test_keys_generate_prints_a_usable_key(tmp_path: Path) -> None:
+    done = run_cli("keys", "generate", database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 0
+    ring = KeyRing.parse(done.stdout.strip())
+    assert len(ring.key_ids) == 1 and "keys rotate" in done.stderr
+
+
+def test_serve_refuses_to_start_without_a_master_key(tmp_path: Path) -> None:
+    done = run_cli(
+        "serve",
+        "--port",
+        "0",
+        database_url=f"sqlite:///{tmp_path / 'x.db'}",
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="0123456789abcdef0123456789abcdef",
+        REPRISAL_BOT_MASTER_KEY="",
+    )
+    assert done.returncode == 2
+    assert "REPRISAL_BOT_MASTER_KEY is not set" in done.stderr and "keys generate" in done.stderr
+
+
+async def test_console_first_run_creates_a_local_key_and_says_where(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    env = {"REPRISAL_BOT_MASTER_KEY": "", "PYTHONPATH": str(ROOT)}
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=url)
+    first = await asyncio.to_thread(
+        run_cli,
+        "shell",
+        "--as",
+        "Ana Example",
+        database_url=url,
+        stdin="list open\n",
+        cwd=tmp_path,
+        **env,
+    )
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "reprisal-bot.key"
+    assert "created the local key file" in first.stderr and str(key_file) in first.stderr
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    again = await asyncio.to_thread(
+        run_cli,
+        "shell",
+        "--as",
+        "Ana Example",
+        database_url=url,
+        stdin="list open\n",
+        cwd=tmp_path,
+        **env,
+    )
+    assert "using the local key file" in again.stderr
+
+
+async def test_erase_and_audit_from_the_command_line(database_url: str) -> None:
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=database_url)
+    await asyncio.to_thread(
+        run_cli,
+        "shell",
+        "--as",
+        "Ana Example",
+        database_url=database_url,
+        stdin="\n".join(REPORT_ANSWERS) + "\n",
+    )
+    refused = await asyncio.to_thread(
+        run_cli,
+        "case",
+        "erase",
+        "RPR-2026-0001",
+        database_url=database_url,
+        stdin="RPR-2026-9999\n",
+    )
+    assert refused.returncode == 1 and "nothing was erased" in refused.stdout
+    erased = await asyncio.to_thread(
+        run_cli,
+        "case",
+        "erase",
+        "RPR-2026-0001",
+        database_url=database_url,
+        stdin="rpr-2026-0001\n",
+    )
+    assert erased.returncode == 0 and "is erased" in erased.stdout
+    shown = await asyncio.to_thread(
+        run_cli, "audit", "show", "RPR-2026-0001", database_url=database_url
+    )
+    assert "Ana Example · report · allowed" in shown.stdout
+    assert "erase · allowed" in shown.stdout and VICTIM not in shown.stdout
+    verified = await asyncio.to_thread(run_cli, "audit", "verify", database_url=database_url)
+    assert verified.returncode == 0 and "intact" in verified.stdout
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE audit SET decision = 'denied' WHERE seq = 2"))
+    await engine.dispose()
+    tampered = await asyncio.to_thread(run_cli, "audit", "verify", database_url=database_url)
+    assert tampered.returncode == 1 and "entry 2: altered" in tampered.stdout

@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot.delivery import OutboxWorker
 from bot.logs import quiet_platform_loggers
-from bot.services import Services, build_services, sync_people
+from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.slack.bolt import build_bolt, web_client
 from bot.slack.deliverer import SlackDeliverer
 from bot.slack.http import dispatch
-from bot.slack.people import resolve_emails
+from bot.slack.people import resolve_people
 from bot.slack.socket import connect_socket_mode
 from commands.invocation import Clock
 from storage.crypto import KeyRing
@@ -45,12 +46,13 @@ def build_app(
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         quiet_platform_loggers()
-        services = await build_services(settings, keyring, clock=clock)
+        client = web_client(settings, retries=True)
+        services = await build_services(
+            settings, keyring, clock=clock, resolve=partial(resolve_people, client=client)
+        )
         try:
-            directory = await resolve_emails(services.directory, web_client(services, retries=True))
-            services = await sync_people(services, directory)
             worker = OutboxWorker(
-                services, SlackDeliverer(web_client(services, retries=False), services.renderer)
+                services, SlackDeliverer(web_client(settings, retries=False), services.renderer)
             )
             bolt = build_bolt(services, worker.wake)
             app[RUNNING] = Running(services, worker, bolt)

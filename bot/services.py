@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.directory import Directory, Person, load_directory
 from bot.rendering import Renderer
+from bot.roster import Resolve, Roster
 from bot.settings import Settings
 from commands.invocation import Clock, Core
 from commands.roles import Actor
 from storage.crypto import KeyRing
 from storage.engine import create_engine, session_factory
-from storage.records import PersonRecord
 from storage.schema import ensure_current
 from storage.uow import UnitOfWork
 
@@ -40,10 +40,13 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     keyring: KeyRing
-    directory: Directory
-    person_ids: dict[str, int]
+    roster: Roster
     renderer: Renderer
     clock: Clock
+
+    @property
+    def directory(self) -> Directory:
+        return self.roster.directory
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.keyring)
@@ -53,18 +56,17 @@ class Services:
 
     def actor(self, person: Person) -> Actor:
         return Actor(
-            person_id=self.person_ids[person.key],
+            person_id=self.roster.person_ids[person.key],
             name=person.name,
             roles=person.roles,
             slack_user=person.slack_user,
         )
 
-    def actor_for_slack_user(self, user_id: str) -> Actor | None:
-        person = self.directory.by_slack_user(user_id)
+    async def actor_for_slack_user(self, user_id: str) -> Actor | None:
+        """The person now: the directory file is re-read first if it changed."""
+        await self.roster.refresh(self.uow)
+        person = self.roster.person_for_slack_user(user_id)
         return self.actor(person) if person is not None else None
-
-    def with_directory(self, directory: Directory) -> Services:
-        return replace(self, directory=directory)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -76,6 +78,7 @@ async def build_services(
     *,
     clock: Clock | None = None,
     directory: Directory | None = None,
+    resolve: Resolve | None = None,
 ) -> Services:
     """Load the directory, check the schema, and mirror the directory's people into storage."""
     directory = directory or load_directory(settings.directory_path)
@@ -87,37 +90,13 @@ async def build_services(
             engine=engine,
             sessions=session_factory(engine),
             keyring=keyring,
-            directory=directory,
-            person_ids={},
+            roster=Roster(settings.directory_path, directory),
             renderer=Renderer(),
             clock=clock or SystemClock(ZoneInfo(directory.timezone)),
         )
-        return await sync_people(services, directory)
+        services.roster.resolve = resolve
+        await services.roster.apply(directory, services.uow)
+        return services
     except BaseException:
         await engine.dispose()
         raise
-
-
-async def sync_people(services: Services, directory: Directory) -> Services:
-    """Store the directory's people and roles; returns services that know their ids."""
-    async with services.uow() as uow:
-        ids = await uow.people.sync(_person_record(p) for p in directory.people)
-        await uow.commit()
-    return replace(services, directory=directory, person_ids=ids)
-
-
-def _person_record(person: Person) -> PersonRecord:
-    roles = tuple(
-        sorted(
-            ((str(r.kind), str(r.committee) if r.committee else None) for r in person.roles),
-            key=str,
-        )
-    )
-    return PersonRecord(
-        id=0,
-        key=person.key,
-        name=person.name,
-        slack_user=person.slack_user,
-        email=person.email,
-        roles=roles,
-    )

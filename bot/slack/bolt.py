@@ -14,13 +14,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
+from bot.settings import Settings
 from bot.slack import listeners
 
 
-def web_client(services: Services, *, retries: bool, token: bool = True) -> AsyncWebClient:
+def web_client(settings: Settings, *, retries: bool, token: bool = True) -> AsyncWebClient:
     """A Web API client for the configured base URL; with `retries` for interactive calls.
     Bolt's client carries no token: `authorize` gives it one per request."""
-    settings = services.settings
     handlers = (
         [
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
@@ -49,7 +49,7 @@ def build_bolt(services: Services, wake: Callable[[], None]) -> AsyncApp:
     app = AsyncApp(
         authorize=authorize,
         signing_secret=settings.slack_signing_secret or "",
-        client=web_client(services, retries=True, token=False),
+        client=web_client(settings, retries=True, token=False),
         process_before_response=False,
         request_verification_enabled=bool(settings.slack_signing_secret),
         raise_error_for_unhandled_request=False,

@@ -40,7 +40,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
         # Slack gives up after 3 s without a 2xx: acknowledge first, then work.
         await ack()
         try:
-            actor = _actor(services, command["user_id"])
+            actor = await _actor(services, command["user_id"])
             verb, args = parse(command_text(command))
             result = await run(Invocation(actor, verb, args), core)
             if isinstance(result, ReportForm):
@@ -57,7 +57,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
     async def on_erase(ack: Any, body: dict, action: dict, respond: Respond) -> None:
         await ack()
         try:
-            actor = _actor(services, body["user"]["id"])
+            actor = await _actor(services, body["user"]["id"])
             invocation = Invocation(actor, "erase", (str(action["value"]), "confirm"))
             result = await run(invocation, core)
             await respond(replace_original=True, response_type="ephemeral", **message(result))
@@ -73,7 +73,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
 
     @app.view(SlackId.REPORT_MODAL)
     async def on_report(ack: Any, body: dict, view: dict, client: Any) -> None:
-        actor = _actor(services, body["user"]["id"])
+        actor = await _actor(services, body["user"]["id"])
         saving = asyncio.ensure_future(
             report.submit(
                 form_values(view["state"]["values"]),
@@ -125,9 +125,9 @@ async def _finish_late(
             )
 
 
-def _actor(services: Services, user_id: str) -> Actor:
+async def _actor(services: Services, user_id: str) -> Actor:
     """The directory's person; someone else acts with no role, and the core refuses them."""
-    return services.actor_for_slack_user(user_id) or NOBODY
+    return await services.actor_for_slack_user(user_id) or NOBODY
 
 
 NOBODY = Actor(person_id=0, name="", roles=frozenset())

@@ -1,4 +1,5 @@
-"""Resolve directory entries given by e-mail to Slack user ids (users.lookupByEmail)."""
+"""Match the directory with Slack: e-mail entries get their user id (users.lookupByEmail), and
+accounts Slack reports as deactivated (users.info) are left out."""
 
 from __future__ import annotations
 
@@ -8,25 +9,34 @@ from dataclasses import replace
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.directory import Directory
+from bot.directory import Directory, Person
 
 log = logging.getLogger(__name__)
 
 
-async def resolve_emails(directory: Directory, client: AsyncWebClient) -> Directory:
-    """The directory with a Slack user id for everyone Slack knows by e-mail."""
+async def resolve_people(directory: Directory, client: AsyncWebClient) -> Directory:
+    """The directory as Slack knows it now. Failures are logged by entry number, never by name."""
     people = []
-    for index, person in enumerate(directory.people):
-        if person.slack_user is None and person.email:
-            try:
-                found = await client.users_lookupByEmail(email=person.email)
-                person = replace(person, slack_user=str(found["user"]["id"]))
-            except SlackApiError as failure:
-                log.warning(
-                    "directory entry people[%d] could not be found in Slack by e-mail (%s); "
-                    "they cannot use the bot until it is fixed",
-                    index + 1,
-                    failure.response.get("error"),
-                )
-        people.append(person)
+    for number, person in enumerate(directory.people, start=1):
+        try:
+            found = await _lookup(person, client)
+        except SlackApiError as failure:
+            log.warning(
+                "directory entry people[%d] could not be checked in Slack (%s)%s",
+                number,
+                failure.response.get("error"),
+                "; they cannot use the bot until it is fixed" if not person.slack_user else "",
+            )
+            people.append(person)
+            continue
+        if found.get("deleted"):
+            log.warning("directory entry people[%d] is deactivated in Slack: left out", number)
+            continue
+        people.append(replace(person, slack_user=str(found["id"])))
     return replace(directory, people=tuple(people))
+
+
+async def _lookup(person: Person, client: AsyncWebClient) -> dict:
+    if person.slack_user:
+        return dict((await client.users_info(user=person.slack_user))["user"])
+    return dict((await client.users_lookupByEmail(email=person.email or ""))["user"])

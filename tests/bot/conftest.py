@@ -16,11 +16,12 @@ import pytest
 from aiohttp import web
 
 from bot.app import RUNNING, Running, build_app
+from bot.directory import load_directory
 from bot.settings import load_settings
 from storage.crypto import KeyRing
 from storage.engine import create_engine
 from storage.schema import upgrade
-from tests.conftest import MASTER_KEY, FrozenClock
+from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, FrozenClock
 from tests.signing import interactive_body, signed_headers, slash_command_body
 from tests.slack_standin import SlackStandIn
 
@@ -87,6 +88,9 @@ class BotUnderTest:
 @pytest.fixture
 async def slack() -> AsyncIterator[SlackStandIn]:
     async with SlackStandIn() as standin:
+        for person in load_directory(EXAMPLE_DIRECTORY).people:
+            if person.slack_user:
+                standin.add_user(person.slack_user, email=person.email, name=person.name)
         # Two of the example directory's people are known to Slack only by e-mail.
         standin.add_user("U0CHEN001", email="chen.example@example.org", name="Chen Example")
         standin.add_user("U0ROSA001", email="rosa.example@example.org", name="Rosa Example")

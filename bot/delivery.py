@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 
-from bot.delivery_types import Deliverer, DeliveryError, Dropped
+from bot.delivery_types import Deliverer, DeliveryError, Dropped, Held
 from bot.notices import Plan, plan_for
 from bot.services import Services
 from commands import policy
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 LEASE = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = 300.0
+HOLD = dt.timedelta(seconds=60)
 SURFACE_OF = {
     "channel": policy.Surface.CASE_CARD,
     "thread": policy.Surface.THREAD,
@@ -76,6 +77,9 @@ class OutboxWorker:
                 raise planned
             plan = planned
             ref = await self._send(plan)
+        except Held as why:
+            await self._hold(notice, str(why))
+            return 0
         except Dropped as why:
             error = f"dropped: {why}"
         except DeliveryError as problem:
@@ -133,6 +137,12 @@ class OutboxWorker:
                 await uow.outbox.give_up(notice.id, error=error, now=now)
             if retry_at is None:
                 await self._audit(uow, notice, sent=error is None, why=error)
+            await uow.commit()
+
+    async def _hold(self, notice: NoticeRecord, reason: str) -> None:
+        until = self._services.clock.now() + HOLD
+        async with self._services.uow() as uow:
+            await uow.outbox.hold(notice.id, reason=reason, until=until)
             await uow.commit()
 
     def _later(self, notice: NoticeRecord, retry_after: float | None) -> dt.datetime:

@@ -24,6 +24,10 @@ class DeliveryError(Exception):
         self.reason, self.transient, self.retry_after = reason, transient, retry_after
 
 
+class Held(Exception):
+    """The notice must wait (its channel is not safe now); it is neither sent nor given up."""
+
+
 class Dropped(Exception):
     """The notice no longer applies (consent withdrawn, case gone): nothing is sent."""
 

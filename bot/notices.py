@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.delivery_types import DeliveryError, Dropped, Outgoing
+from bot.delivery_types import DeliveryError, Dropped, Held, Outgoing
 from commands import policy
 from commands.roles import Actor, Role, RoleKind
 from commands.views import CaseView, view_case
@@ -41,11 +41,17 @@ class Saved:
 async def plan_for(
     uow: UnitOfWork, notice: NoticeRecord, *, channel: str, platform: str, mention: Any
 ) -> Plan:
+    if notice.kind == "channel_unsafe":
+        return await _alert_plan(uow, notice)
     case = await uow.cases.get(notice.case_id) if notice.case_id else None
     if case is None:
         raise Dropped("case not found")
     if case.erased:
         raise Dropped("case erased")
+    if notice.destination in ("channel", "thread"):
+        state = await uow.channels.state(channel)
+        if not state.safe:
+            raise Held(f"the coordination channel is not safe: {state.reason}")
     match notice.destination:
         case "channel":
             view = view_case(case, policy.channel_visibility(case))
@@ -88,6 +94,14 @@ async def _person_plan(uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord) 
     if notice.kind == "report_saved":
         context = {"result": Saved(case.reference, view)}
     return Plan(Outgoing(notice.kind, context), person=person)
+
+
+async def _alert_plan(uow: UnitOfWork, notice: NoticeRecord) -> Plan:
+    person = await uow.people.get(notice.recipient_id) if notice.recipient_id else None
+    if person is None:
+        raise Dropped("recipient no longer in the directory")
+    context = {"channel": notice.payload.get("channel"), "reason": notice.payload.get("reason")}
+    return Plan(Outgoing("channel_unsafe", context), person=person)
 
 
 def actor_of(person: PersonRecord) -> Actor:

@@ -6,6 +6,7 @@ from commands.results import (
     AuditTrail,
     CaseDetail,
     CaseList,
+    ChannelChecked,
     EraseConfirmation,
     Erased,
     HelpResult,
@@ -21,6 +22,7 @@ TEMPLATE_OF: dict[type, str] = {
     EraseConfirmation: "erase_confirmation",
     Erased: "erased",
     AuditTrail: "audit_trail",
+    ChannelChecked: "channel_checked",
 }
 
 

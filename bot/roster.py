@@ -56,8 +56,11 @@ class Roster:
             try:
                 directory = load_directory(self.path)
             except DirectoryError as problem:
-                log.warning("the directory file changed but is not valid (%d problems): "
-                            "keeping the previous one", len(problem.problems))
+                log.warning(
+                    "the directory file changed but is not valid (%d problems): "
+                    "keeping the previous one",
+                    len(problem.problems),
+                )
                 return
             await self.apply(directory, uow)
             log.info("directory re-read: %d people", len(self.person_ids))

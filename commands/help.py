@@ -13,6 +13,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("list mine", "Cases you reported or that your committee leads."),
     ("erase RPR-YYYY-NNNN", "Secretariat: destroy a case's names and summary for good."),
     ("audit RPR-YYYY-NNNN", "Secretariat: who read or changed a case, and when."),
+    (
+        "channel-check",
+        "Secretariat, in Slack: check who is in the coordination channel and, if "
+        "all is well, release the case messages held while it was not safe.",
+    ),
     ("help", "This help."),
 )
 

@@ -69,6 +69,13 @@ class AuditTrail:
     lines: tuple[AuditLine, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelChecked:
+    channel: str
+    safe: bool
+    reason: str
+
+
 Result = (
     HelpResult
     | CaseDetail
@@ -78,4 +85,5 @@ Result = (
     | EraseConfirmation
     | Erased
     | AuditTrail
+    | ChannelChecked
 )

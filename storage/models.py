@@ -258,3 +258,14 @@ class AuditHeadRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     mac: Mapped[str] = mapped_column(String(64))
     head_mac: Mapped[str] = mapped_column(String(64))
+
+
+class ChannelSafetyRow(Base):
+    """A channel the bot posts case details in, and whether it still may."""
+
+    __tablename__ = "channel_safety"
+
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    safe: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(200))
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime())

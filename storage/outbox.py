@@ -101,6 +101,31 @@ class OutboxRepository:
             .values(next_attempt_at=at, lease_until=None, last_error=error[:200])
         )
 
+    async def hold(self, notice_id: int, *, reason: str, until: dt.datetime) -> None:
+        """Keep the notice waiting (it does not count as a failed attempt)."""
+        await self._session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.id == notice_id)
+            .values(
+                next_attempt_at=until,
+                lease_until=None,
+                last_error=reason[:200],
+                attempts=NoticeRow.attempts - 1,
+            )
+        )
+
+    async def release_channel_messages(self, *, now: dt.datetime) -> None:
+        """Make held channel and thread messages due now (their channel is safe again)."""
+        await self._session.execute(
+            update(NoticeRow)
+            .where(
+                NoticeRow.status == PENDING,
+                NoticeRow.destination.in_(("channel", "thread")),
+                NoticeRow.next_attempt_at > now,
+            )
+            .values(next_attempt_at=now)
+        )
+
     async def give_up(self, notice_id: int, *, error: str, now: dt.datetime) -> None:
         await self._session.execute(
             update(NoticeRow)

@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.audit import AuditRepository
+from storage.channels import ChannelRepository
 from storage.crypto import KeyRing
 from storage.engine import checkpoint, writer_lock
 from storage.outbox import OutboxRepository
@@ -28,6 +29,7 @@ class UnitOfWork:
     threads: ThreadRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    channels: ChannelRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: KeyRing) -> None:
         self._sessions = sessions
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.threads = ThreadRepository(session)
         self.outbox = OutboxRepository(session)
         self.audit = AuditRepository(session, self._keyring)
+        self.channels = ChannelRepository(session)
         return self
 
     async def __aexit__(

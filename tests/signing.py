@@ -320,3 +320,21 @@ def conversations_select_state(channel_id: str | None) -> dict[str, Any]:
 def datepicker_state(date: str | None) -> dict[str, Any]:
     """``date`` as Slack sends it: ``"YYYY-MM-DD"``."""
     return {"type": "datepicker", "selected_date": date}
+
+
+def event_body(event: dict[str, Any], *, event_id: str, team_id: str = "T0TEST") -> str:
+    """An Events API delivery (`event_callback`) as Slack POSTs it, JSON-encoded."""
+    import time as _time
+
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "A0TEST",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(_time.time()),
+            "authorizations": [{"team_id": team_id, "user_id": "UBOT", "is_bot": True}],
+        }
+    )

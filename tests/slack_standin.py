@@ -94,6 +94,7 @@ class SlackStandIn:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self.app_token = "xapp-test"
+        self._members: dict[str, list[str]] = {}
         self.socket = SocketModeEnd()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -551,6 +552,19 @@ class SlackStandIn:
         if flag(p.get("return_im")):
             info.update(is_im=len(ids) == 1, user=ids[0] if len(ids) == 1 else None)
         return {"channel": info, "no_op": False, "already_open": False}
+
+    def set_members(self, channel_id: str, members: list[str]) -> None:
+        self._members[channel_id] = list(members)
+
+    def _api_conversations_members(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(p, users_ok=False)
+        members = self._members.get(ch, [])
+        limit = int(p.get("limit") or 100)
+        start = int(p.get("cursor") or 0)
+        page = members[start : start + limit]
+        after = start + limit
+        cursor = str(after) if after < len(members) else ""
+        return {"members": page, "response_metadata": {"next_cursor": cursor}}
 
     def _api_conversations_info(self, p: dict[str, Any]) -> dict[str, Any]:
         ch = self._channel(p, users_ok=False)

@@ -12,11 +12,14 @@ from slack_bolt.async_app import AsyncApp
 from bot.errors import incident_message
 from bot.results import template_for
 from bot.services import Services
+from bot.slack.events import SlackFacts, register_events
 from bot.slack.ids import SlackId
 from bot.slack.translate import command_text, form_values, state_query, view_idempotency_key
 from commands import report
+from commands.channel_safety import check as check_channel
 from commands.errors import CommandError, FormInvalid
 from commands.invocation import Invocation, parse
+from commands.policy import may_use_bot
 from commands.results import ReportForm
 from commands.roles import Actor
 from commands.run import run
@@ -35,6 +38,9 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
     def message(result: object) -> dict[str, Any]:
         return renderer.json(f"slack/{template_for(result)}.message.json.j2", result=result)
 
+    facts = SlackFacts(services)
+    register_events(app, services, facts, wake)
+
     @app.command(SlackId.COMMAND)
     async def on_command(ack: Any, command: dict, respond: Respond, client: Any) -> None:
         # Slack gives up after 3 s without a 2xx: acknowledge first, then work.
@@ -42,6 +48,11 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
         try:
             actor = await _actor(services, command["user_id"])
             verb, args = parse(command_text(command))
+            if verb == "channel-check" and may_use_bot(actor):
+                checked = await check_channel(await facts.channel(client), actor=actor, core=core)
+                wake()
+                await respond(response_type="ephemeral", **message(checked))
+                return
             result = await run(Invocation(actor, verb, args), core)
             if isinstance(result, ReportForm):
                 view = renderer.json("slack/report_modal.view.json.j2", form=result)

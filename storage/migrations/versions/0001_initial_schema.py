@@ -41,6 +41,13 @@ def upgrade() -> None:
     sa.Column('head_mac', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_head'))
     )
+    op.create_table('channel_safety',
+    sa.Column('channel', sa.String(length=64), nullable=False),
+    sa.Column('safe', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('since', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('channel', name=op.f('pk_channel_safety'))
+    )
     committees_table = op.create_table('committees',
     sa.Column('code', sa.String(length=8), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -207,6 +214,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('channel_safety')
     
     with op.batch_alter_table('timeline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_timeline_case_id'))

@@ -9,6 +9,8 @@ from bot.keys import load_keyring
 from bot.results import template_for
 from bot.services import build_services
 from bot.settings import Settings
+from bot.spreadsheet import to_csv
+from commands import export
 from commands.errors import CommandError
 from commands.invocation import Invocation
 from commands.roles import Actor, Role, RoleKind
@@ -94,3 +96,15 @@ async def as_operator(settings: Settings, verb: str, args: tuple[str, ...], writ
         return 1
     finally:
         await services.close()
+
+
+async def export_cases(settings: Settings, write: Write) -> int:
+    """`reprisal-bot export cases`: CSV for the annual reports, facts only, formulas neutralised."""
+    keyring, _ = load_keyring(settings, local_fallback=False)
+    services = await build_services(settings, keyring)
+    try:
+        rows = await export.cases(actor=OPERATOR, core=services.core("console"))
+    finally:
+        await services.close()
+    write(to_csv(export.COLUMNS, rows))
+    return 0

@@ -100,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
             admin.as_operator(settings, "audit", (options.reference,), _write)
         )
     )
+    exporting = verbs.add_parser("export", help="files for the annual reports").add_subparsers(
+        required=True, metavar="WHAT"
+    )
+    exporting.add_parser(
+        "cases", help="every case's facts as CSV, on standard output"
+    ).set_defaults(run=lambda options, settings: asyncio.run(admin.export_cases(settings, _write)))
     return parser
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -282,3 +284,21 @@ async def test_erase_and_audit_from_the_command_line(database_url: str) -> None:
     await engine.dispose()
     tampered = await asyncio.to_thread(run_cli, "audit", "verify", database_url=database_url)
     assert tampered.returncode == 1 and "entry 2: altered" in tampered.stdout
+
+
+async def test_export_gives_facts_as_csv_without_names(database_url: str) -> None:
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=database_url)
+    await asyncio.to_thread(
+        run_cli,
+        "shell",
+        "--as",
+        "Ana Example",
+        database_url=database_url,
+        stdin="\n".join(REPORT_ANSWERS) + "\n",
+    )
+    done = await asyncio.to_thread(run_cli, "export", "cases", database_url=database_url)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["reference"] for r in rows] == ["RPR-2026-0001"]
+    assert rows[0]["state_party"] == "Viet Nam" and rows[0]["confidentiality"] == "shared"
+    assert VICTIM not in done.stdout and "Arrested" not in done.stdout

@@ -1,0 +1,82 @@
+"""Exports for the annual reports: every case at the level the policy gives exports (facts,
+never names or summaries), for the secretariat only."""
+
+from __future__ import annotations
+
+from commands import policy
+from commands.errors import NotAllowed
+from commands.invocation import Core
+from commands.roles import Actor
+from commands.trail import record
+from commands.views import CaseView, view_case
+
+COLUMNS = (
+    "reference",
+    "received_on",
+    "state_party",
+    "lead_committee",
+    "committees",
+    "source",
+    "cooperation",
+    "timing",
+    "target_type",
+    "target_count",
+    "acts",
+    "urgent",
+    "stage",
+    "confidentiality",
+)
+
+
+async def cases(*, actor: Actor, core: Core) -> list[dict[str, str]]:
+    """One row per case the export may show; each export is audited."""
+    surface = policy.Surface.EXPORT
+    async with core.uow() as uow:
+        if not policy.may_administer(actor):
+            await record(
+                uow,
+                actor=actor,
+                action="export",
+                case_id=None,
+                allowed=False,
+                surface=surface,
+                clock=core.clock,
+            )
+            await uow.commit()
+            raise NotAllowed("Only the secretariat can export cases.")
+        rows = []
+        for case in reversed(await uow.cases.find(limit=1_000_000)):
+            level = policy.level_for(actor, case, surface)
+            if level > policy.Visibility.NONE:
+                rows.append(_row(view_case(case, level), policy.confidentiality(case)))
+        await record(
+            uow,
+            actor=actor,
+            action="export",
+            case_id=None,
+            allowed=True,
+            surface=surface,
+            clock=core.clock,
+            detail={"cases": len(rows)},
+        )
+        await uow.commit()
+    return rows
+
+
+def _row(view: CaseView, confidentiality: str) -> dict[str, str]:
+    return {
+        "reference": view.reference,
+        "received_on": str(view.received_on or ""),
+        "state_party": view.state_party or "",
+        "lead_committee": view.lead_committee,
+        "committees": "; ".join(view.committees),
+        "source": view.source or "",
+        "cooperation": view.cooperation or "",
+        "timing": view.timing or "",
+        "target_type": view.target_type or "",
+        "target_count": str(view.target_count or ""),
+        "acts": "; ".join(view.acts),
+        "urgent": "yes" if view.urgent else "no",
+        "stage": view.stage,
+        "confidentiality": confidentiality,
+    }

@@ -114,6 +114,8 @@ async def test_no_name_or_summary_leaks_anywhere(
     for needle in needles():
         assert needle not in web_api, needle
         assert needle not in logs, needle
+    for secret in (bot.slack.bot_token, "test-signing-secret"):
+        assert secret not in logs
 
     # On-demand answers: the restricted case's name reached only its own committee and the
     # secretariat, and the erased case's name no one after the erasure.

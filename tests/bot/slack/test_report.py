@@ -184,3 +184,12 @@ async def test_report_is_confirmed_while_slack_is_down_and_sent_when_it_is_back(
     await bot.delivered()
     delivered = [c for c in bot.slack.calls_to("chat.postMessage") if not c.failed]
     assert any(c.params["channel"] == "C0COORD01" for c in delivered)
+
+
+async def test_a_40000_character_summary_gets_a_clear_error_in_the_modal(bot: BotUnderTest) -> None:
+    status, body = await bot.interact(
+        submission(ANA, "V0LONG001", summary=text_input_state("x" * 40_000))
+    )
+    assert status == 200 and body["response_action"] == "errors"
+    assert body["errors"] == {"summary": "Please keep this under 3,000 characters (it has 40,000)."}
+    assert await case_count(bot) == 0

@@ -46,7 +46,7 @@ def build_app(
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         quiet_platform_loggers()
-        client = web_client(settings, retries=True)
+        client = web_client(settings, retries=False)
         services = await build_services(
             settings, keyring, clock=clock, resolve=partial(resolve_people, client=client)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -15,6 +16,15 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 Resolve = Callable[[Directory], Awaitable[Directory]]
+RECHECK_AFTER = 60.0  # seconds before the directory is checked against Slack again
+
+
+class Unreachable(Exception):
+    """Slack could not be asked; `directory` is the one to serve meanwhile (as written)."""
+
+    def __init__(self, directory: Directory, reason: str) -> None:
+        super().__init__(reason)
+        self.directory = directory
 
 
 class Roster:
@@ -25,6 +35,7 @@ class Roster:
         self._seen = _mtime(path)
         self._deactivated: set[str] = set()
         self._lock = asyncio.Lock()
+        self._recheck_at: float | None = None
         self.resolve: Resolve | None = None  # set by the Slack edge: e-mail -> Slack user id
 
     def person_for_slack_user(self, user_id: str) -> Person | None:
@@ -36,7 +47,17 @@ class Roster:
     async def apply(self, directory: Directory, uow: Callable[[], UnitOfWork]) -> None:
         """Mirror `directory` into storage; the deactivated are kept out of it."""
         if self.resolve is not None:
-            directory = await self.resolve(directory)
+            try:
+                directory = await self.resolve(directory)
+                self._recheck_at = None
+            except Unreachable as down:
+                log.warning(
+                    "Slack could not be reached to check the directory (%s): serving "
+                    "it as written, checking again in a minute",
+                    down,
+                )
+                directory = down.directory
+                self._recheck_at = time.monotonic() + RECHECK_AFTER
         serving = [p for p in directory.people if p.slack_user not in self._deactivated]
         async with uow() as work:
             ids = await work.people.sync(person_record(p) for p in serving)
@@ -46,6 +67,9 @@ class Roster:
 
     async def refresh(self, uow: Callable[[], UnitOfWork]) -> None:
         """Re-read the directory file if it changed; an invalid file keeps the last good one."""
+        if self._recheck_at is not None and time.monotonic() >= self._recheck_at:
+            async with self._lock:
+                await self.apply(self.directory, uow)
         if _mtime(self.path) == self._seen:
             return
         async with self._lock:

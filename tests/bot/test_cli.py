@@ -302,3 +302,59 @@ async def test_export_gives_facts_as_csv_without_names(database_url: str) -> Non
     assert [r["reference"] for r in rows] == ["RPR-2026-0001"]
     assert rows[0]["state_party"] == "Viet Nam" and rows[0]["confidentiality"] == "shared"
     assert VICTIM not in done.stdout and "Arrested" not in done.stdout
+
+
+async def test_insecure_dev_serves_without_a_key_says_so_and_survives_slack_being_down(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "REPRISAL_BOT_DATABASE_URL": url,
+        "REPRISAL_BOT_DIRECTORY": str(EXAMPLE_DIRECTORY),
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+    }  # nothing listens there: Slack is down
+    env.pop("REPRISAL_BOT_MASTER_KEY", None)
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=url)
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        "--insecure-dev",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(150):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                        if answer.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("serve --insecure-dev did not come up")
+    finally:
+        server.terminate()
+        _, stderr = await asyncio.wait_for(server.communicate(), 20)
+    log = stderr.decode()
+    assert "INSECURE DEV MODE" in log and "reprisal-bot.key" in log
+    assert (tmp_path / "reprisal-bot.key").exists()

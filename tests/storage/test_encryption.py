@@ -146,3 +146,32 @@ async def test_erasure_destroys_the_key_and_keeps_the_anonymous_facts(uow) -> No
     assert case.erased and case.facts.summary == "" and case.facts.target_names == ()
     assert case.facts.state_party == "Viet Nam" and case.facts.acts == ("threats", "travel_ban")
     assert case.facts.target_count == 1
+
+
+async def test_after_erasure_the_key_bytes_are_gone_from_the_sqlite_files(
+    tmp_path: Path, keyring: KeyRing
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    await upgrade(engine)
+    factory = session_factory(engine)
+    case_id = await store(lambda: UnitOfWork(factory, keyring))
+    async with engine.connect() as connection:
+        wrapped = (
+            await connection.execute(
+                text("SELECT wrapped FROM case_keys WHERE case_id = :id"), {"id": case_id}
+            )
+        ).scalar_one()
+        sealed = (
+            await connection.execute(
+                text("SELECT summary_sealed FROM cases WHERE id = :id"), {"id": case_id}
+            )
+        ).scalar_one()
+    assert any(wrapped in data for data in _files(tmp_path).values())
+    async with UnitOfWork(factory, keyring) as work:
+        assert await work.cases.erase(case_id, now=NOW)
+        await work.commit()
+        await work.scrub()
+    # Looked at while the bot still runs (closing the last connection would checkpoint anyway).
+    for name, data in _files(tmp_path).items():
+        assert wrapped not in data and sealed not in data, name
+    await engine.dispose()

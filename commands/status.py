@@ -28,28 +28,20 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseDeta
         )
     if REFERENCE.match(text):
         return await _one(text.upper(), actor=actor, core=core)
-    if text.upper() in CommitteeCode.__members__:
-        code = text.upper()
-        async with core.uow() as uow:
-            cases = await uow.cases.find(committee=code)
-            return await visible_list(
-                uow,
-                core,
-                f"Cases concerning {code}",
-                cases,
-                actor,
-                empty=f"No cases concerning {code} that you can see.",
-            )
-    state = _state(text)
+    committee = text.upper() if text.upper() in CommitteeCode.__members__ else None
+    subject = committee or _state(text)
     async with core.uow() as uow:
-        cases = await uow.cases.find(state_party=state)
+        if committee:
+            cases = await uow.cases.find(committee=committee)
+        else:
+            cases = await uow.cases.find(state_party=subject)
         return await visible_list(
             uow,
             core,
-            f"Cases concerning {state}",
+            f"Cases concerning {subject}",
             cases,
             actor,
-            empty=f"No cases concerning {state} that you can see.",
+            empty=f"No cases concerning {subject} that you can see.",
         )
 
 

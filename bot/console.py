@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from bot.delivery_types import Outgoing
+from bot.delivery_types import Outgoing, Target
 from bot.rendering import Renderer
 from storage.records import PersonRecord, ThreadRecord
 
@@ -29,6 +29,9 @@ class ConsoleDeliverer:
     async def to_person(self, person: PersonRecord, message: Outgoing) -> str:
         self._show(f"direct message to {person.name}", message)
         return f"console-{next(self._refs)}"
+
+    async def already_sent(self, notice_id: int, target: Target) -> str | None:
+        return None  # a console session has no earlier run to find
 
     def mention(self, person: PersonRecord) -> str:
         return f"@{person.name}"

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from dataclasses import replace
 
 from bot.delivery_types import Deliverer, DeliveryError, Dropped, Held
 from bot.notices import Plan, plan_for
@@ -76,7 +77,7 @@ class OutboxWorker:
             if isinstance(planned, Exception):
                 raise planned
             plan = planned
-            ref = await self._send(plan)
+            ref = await self._send(notice, plan)
         except Held as why:
             await self._hold(notice, str(why))
             return 0
@@ -105,13 +106,20 @@ class OutboxWorker:
             mention=self._deliverer.mention,
         )
 
-    async def _send(self, plan: Plan) -> str:
+    async def _send(self, notice: NoticeRecord, plan: Plan) -> str:
+        message = replace(plan.message, notice=notice.id)
+        target = plan.channel or plan.thread or plan.person
+        assert target is not None
+        if notice.attempts > 1:  # an earlier attempt may have posted before the process died
+            found = await self._deliverer.already_sent(notice.id, target)
+            if found is not None:
+                return found
         if plan.channel is not None:
-            return await self._deliverer.to_channel(plan.channel, plan.message)
+            return await self._deliverer.to_channel(plan.channel, message)
         if plan.thread is not None:
-            return await self._deliverer.to_thread(plan.thread, plan.message)
+            return await self._deliverer.to_thread(plan.thread, message)
         assert plan.person is not None
-        return await self._deliverer.to_person(plan.person, plan.message)
+        return await self._deliverer.to_person(plan.person, message)
 
     async def _record(
         self,

@@ -14,6 +14,7 @@ class Outgoing:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    notice: int = 0  # the outbox row it comes from
 
 
 class DeliveryError(Exception):
@@ -32,6 +33,9 @@ class Dropped(Exception):
     """The notice no longer applies (consent withdrawn, case gone): nothing is sent."""
 
 
+Target = str | ThreadRecord | PersonRecord  # a channel id, a case thread, or a person
+
+
 class Deliverer(Protocol):
     platform: str
 
@@ -42,3 +46,5 @@ class Deliverer(Protocol):
     async def to_person(self, person: PersonRecord, message: Outgoing) -> str: ...
 
     def mention(self, person: PersonRecord) -> str: ...
+
+    async def already_sent(self, notice_id: int, target: Target) -> str | None: ...

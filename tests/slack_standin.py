@@ -394,6 +394,7 @@ class SlackStandIn:
             "blocks": p.get("blocks"),
             "unfurl_links": flag(p.get("unfurl_links")),
             "unfurl_media": flag(p.get("unfurl_media")),
+            "metadata": p.get("metadata"),
         }
         self._messages[channel].append(msg)
         return msg
@@ -552,6 +553,33 @@ class SlackStandIn:
         if flag(p.get("return_im")):
             info.update(is_im=len(ids) == 1, user=ids[0] if len(ids) == 1 else None)
         return {"channel": info, "no_op": False, "already_open": False}
+
+    def _api_conversations_history(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self._dms.get(self._channel(p), self._channel(p))
+        oldest = float(p.get("oldest") or 0)
+        top = [
+            m for m in self._messages[ch] if not m.get("thread_ts") or m.get("thread_ts") == m["ts"]
+        ]
+        found = [m for m in reversed(top) if float(m["ts"]) >= oldest]
+        return {
+            "messages": [self._shown(m, p) for m in found[: int(p.get("limit") or 100)]],
+            "has_more": False,
+        }
+
+    def _api_conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self._dms.get(self._channel(p), self._channel(p))
+        root = str(p.get("ts") or "")
+        thread = [m for m in self._messages[ch] if m["ts"] == root or m.get("thread_ts") == root]
+        if not thread:
+            raise ApiError("thread_not_found")
+        return {"messages": [self._shown(m, p) for m in thread], "has_more": False}
+
+    @staticmethod
+    def _shown(message: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+        shown = {k: v for k, v in message.items() if k != "metadata" and v is not None}
+        if flag(p.get("include_all_metadata")) and message.get("metadata"):
+            shown["metadata"] = message["metadata"]
+        return shown
 
     def set_members(self, channel_id: str, members: list[str]) -> None:
         self._members[channel_id] = list(members)

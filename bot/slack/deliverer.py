@@ -6,7 +6,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery_types import DeliveryError, Outgoing
+from bot.delivery_types import DeliveryError, Outgoing, Target
 from bot.rendering import Renderer, escape_mrkdwn
 from storage.records import PersonRecord, ThreadRecord
 
@@ -29,10 +29,35 @@ class SlackDeliverer:
         return await self._post(thread.channel, message, thread_ts=thread.root_ref)
 
     async def to_person(self, person: PersonRecord, message: Outgoing) -> str:
+        return await self._post(await self._dm(person), message, thread_ts=None)
+
+    async def already_sent(self, notice_id: int, target: Target) -> str | None:
+        """The ts of this notice's message if an earlier attempt posted it (the process may
+        have died between Slack's answer and our record of it); found by its metadata."""
+        if isinstance(target, ThreadRecord):
+            found = await self._call(
+                "conversations_replies",
+                channel=target.channel,
+                ts=target.root_ref,
+                include_all_metadata=True,
+                limit=200,
+            )
+        else:
+            channel = target if isinstance(target, str) else await self._dm(target)
+            found = await self._call(
+                "conversations_history", channel=channel, include_all_metadata=True, limit=200
+            )
+        for message in found.get("messages", []):
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("notice") == notice_id:
+                return str(message["ts"])
+        return None
+
+    async def _dm(self, person: PersonRecord) -> str:
         if not person.slack_user:
             raise DeliveryError(f"{person.key} has no Slack user yet", transient=False)
         opened = await self._call("conversations_open", users=person.slack_user)
-        return await self._post(opened["channel"]["id"], message, thread_ts=None)
+        return str(opened["channel"]["id"])
 
     def mention(self, person: PersonRecord) -> str:
         return f"<@{person.slack_user}>" if person.slack_user else escape_mrkdwn(person.name)
@@ -45,6 +70,8 @@ class SlackDeliverer:
             thread_ts=thread_ts,
             text=body["text"],
             blocks=body["blocks"],
+            # The notice's id only (no content): how a retry finds a message already posted.
+            metadata={"event_type": "reprisal_notice", "event_payload": {"notice": message.notice}},
             # Never let Slack expand a link someone typed, nor notify on names.
             unfurl_links=False,
             unfurl_media=False,

@@ -18,7 +18,6 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = 300.0
 HOLD = dt.timedelta(seconds=60)
@@ -34,6 +33,9 @@ class OutboxWorker:
         self._services = services
         self._deliverer = deliverer
         self._wake = asyncio.Event()
+        # How long a claimed notice is ours: past it (the process died?), another pass or
+        # instance takes it over. Longer than any one send, with its time-outs.
+        self._lease = dt.timedelta(seconds=services.settings.outbox_lease_seconds)
 
     def wake(self) -> None:
         self._wake.set()
@@ -56,7 +58,7 @@ class OutboxWorker:
         while True:
             async with self._services.uow() as uow:
                 notice = await uow.outbox.claim_next(
-                    self._deliverer.platform, self._services.clock.now(), LEASE
+                    self._deliverer.platform, self._services.clock.now(), self._lease
                 )
                 await uow.commit()
                 if notice is None:

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
-from storage.engine import DEFAULT_URL, normalise_url
+from storage.engine import DEFAULT_URL, UnsupportedDatabase, normalise_url
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -21,7 +21,7 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database_url: str = DEFAULT_URL
+    database_url: str = field(default=DEFAULT_URL, repr=False)  # may hold a password
     directory_path: Path = Path("directory.toml")
     slack_api_url: str = SLACK_API_URL
     slack_bot_token: str | None = field(default=None, repr=False)
@@ -29,6 +29,7 @@ class Settings:
     slack_app_token: str | None = field(default=None, repr=False)
     master_key: str | None = field(default=None, repr=False)
     master_key_file: Path | None = None
+    outbox_lease_seconds: float = 30.0
     log_level: str = "INFO"
 
     def require_http(self) -> None:
@@ -58,6 +59,9 @@ def load_settings(
         slack_app_token=_token("SLACK_APP_TOKEN", values.get("SLACK_APP_TOKEN"), "xapp-"),
         master_key=values.get("REPRISAL_BOT_MASTER_KEY") or None,
         master_key_file=_path(values.get("REPRISAL_BOT_MASTER_KEY_FILE")),
+        outbox_lease_seconds=_seconds(
+            "REPRISAL_BOT_OUTBOX_LEASE_SECONDS", values.get("REPRISAL_BOT_OUTBOX_LEASE_SECONDS")
+        ),
         log_level=_log_level(values.get("REPRISAL_BOT_LOG_LEVEL") or "INFO"),
     )
 
@@ -74,10 +78,14 @@ def _require(name: str, value: str | None) -> None:
 def _database_url(url: str) -> str:
     try:
         return normalise_url(url)
-    except Exception as problem:
-        # The URL may hold a password: say what is wrong, not what it is.
-        reason = str(problem) if isinstance(problem, ValueError) else "it cannot be parsed"
-        raise SettingsError(f"REPRISAL_BOT_DATABASE_URL is malformed: {reason}.") from None
+    except UnsupportedDatabase as problem:
+        raise SettingsError(f"REPRISAL_BOT_DATABASE_URL is malformed: {problem}.") from None
+    except Exception:
+        # The parser's own words can quote the URL, password included: say only what is wrong.
+        raise SettingsError(
+            "REPRISAL_BOT_DATABASE_URL is malformed: it cannot be parsed "
+            "(expected sqlite:///path.db or postgresql://user:password@host/db)."
+        ) from None
 
 
 def _api_url(url: str) -> str:
@@ -101,6 +109,18 @@ def _secret(value: str | None) -> str | None:
     if len(value) < 16 or any(ch.isspace() for ch in value):
         raise SettingsError("SLACK_SIGNING_SECRET is malformed: copy it again from the app's page.")
     return value
+
+
+def _seconds(name: str, value: str | None, default: float = 30.0) -> float:
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not 1 <= seconds <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds from 1 to 3600.")
+    return seconds
 
 
 def _log_level(level: str) -> str:

@@ -117,7 +117,7 @@ def _single(field: Field, text: str, *, today: dt.date) -> object:
         case _:
             if len(text) > field.max_length:
                 raise ValueError(
-                    f"Please keep this under {field.max_length:,} characters "
+                    f"Please keep this to {field.max_length:,} characters at most "
                     f"(it has {len(text):,})."
                 )
             return text

@@ -18,6 +18,10 @@ from sqlalchemy.ext.asyncio import (
 DEFAULT_URL = "sqlite+aiosqlite:///reprisal-bot.db"
 
 
+class UnsupportedDatabase(ValueError):
+    """The URL names a database engine the bot does not run on."""
+
+
 def normalise_url(url: str) -> str:
     """Accept plain `sqlite:///` and `postgresql://` URLs and pick the async drivers."""
     parsed = make_url(url)
@@ -27,7 +31,7 @@ def normalise_url(url: str) -> str:
     elif backend == "postgresql":
         parsed = parsed.set(drivername="postgresql+asyncpg")
     else:
-        raise ValueError(f"unsupported database {backend!r} (use sqlite or postgresql)")
+        raise UnsupportedDatabase(f"unsupported database {backend!r} (use sqlite or postgresql)")
     return parsed.render_as_string(hide_password=False)
 
 

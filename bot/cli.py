@@ -14,6 +14,7 @@ from bot.directory import DirectoryError, format_roster, load_directory
 from bot.keys import load_keyring
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from storage.backup import BackupProblem
 from storage.crypto import KeyProblem
 from storage.errors import SchemaOutdated
 
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level)
         return int(options.run(options, settings) or 0)
-    except (SettingsError, DirectoryError, SchemaOutdated, KeyProblem) as problem:
+    except (SettingsError, DirectoryError, SchemaOutdated, KeyProblem, BackupProblem) as problem:
         print(f"reprisal-bot: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -100,6 +101,20 @@ def _parser() -> argparse.ArgumentParser:
             admin.as_operator(settings, "audit", (options.reference,), _write)
         )
     )
+    saving = verbs.add_parser("backup", help="copy the SQLite database while the bot runs")
+    saving.add_argument("path", type=Path)
+    saving.set_defaults(
+        run=lambda options, settings: asyncio.run(admin.backup(settings, options.path, _write))
+    )
+    restoring = verbs.add_parser("restore", help="put a backup in place (stop the bot first)")
+    restoring.add_argument("path", type=Path)
+    restoring.add_argument("--replace", action="store_true", help="overwrite the database")
+    restoring.set_defaults(
+        run=lambda options, settings: asyncio.run(
+            admin.restore(settings, options.path, replace=options.replace, write=_write)
+        )
+    )
+
     exporting = verbs.add_parser("export", help="files for the annual reports").add_subparsers(
         required=True, metavar="WHAT"
     )

@@ -358,3 +358,54 @@ async def test_insecure_dev_serves_without_a_key_says_so_and_survives_slack_bein
     log = stderr.decode()
     assert "INSECURE DEV MODE" in log and "reprisal-bot.key" in log
     assert (tmp_path / "reprisal-bot.key").exists()
+
+
+async def test_a_backup_restores_every_case(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=url)
+    for _ in range(2):
+        await asyncio.to_thread(
+            run_cli,
+            "shell",
+            "--as",
+            "Ana Example",
+            database_url=url,
+            stdin="\n".join(REPORT_ANSWERS) + "\n",
+        )
+    before = await asyncio.to_thread(run_cli, "export", "cases", database_url=url)
+    saved = await asyncio.to_thread(run_cli, "backup", str(tmp_path / "copy.db"), database_url=url)
+    assert saved.returncode == 0, saved.stderr
+    again = await asyncio.to_thread(run_cli, "backup", str(tmp_path / "copy.db"), database_url=url)
+    assert again.returncode == 2 and "exists already" in again.stderr
+    for name in ("bot.db", "bot.db-wal", "bot.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    (tmp_path / "bot.db").write_bytes(b"")
+    restored = await asyncio.to_thread(
+        run_cli, "restore", str(tmp_path / "copy.db"), database_url=url
+    )
+    assert restored.returncode == 0, restored.stderr
+    assert "2 cases, all readable" in restored.stdout and "audit trail intact" in restored.stdout
+    after = await asyncio.to_thread(run_cli, "export", "cases", database_url=url)
+    assert after.stdout == before.stdout
+    status = await asyncio.to_thread(
+        run_cli, "shell", "--as", "Ana Example", database_url=url, stdin="status RPR-2026-0002\n"
+    )
+    assert VICTIM in status.stdout  # the sealed names open with the same key
+    refused = await asyncio.to_thread(
+        run_cli, "restore", str(tmp_path / "copy.db"), database_url=url
+    )
+    assert refused.returncode == 2 and "--replace" in refused.stderr
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    junk = await asyncio.to_thread(
+        run_cli,
+        "restore",
+        str(tmp_path / "junk.db"),
+        database_url=url,
+        REPRISAL_BOT_MASTER_KEY=MASTER_KEY,
+    )
+    assert junk.returncode == 2 and "not a sound database" in junk.stderr
+
+
+def test_postgresql_backups_point_to_pg_dump() -> None:
+    done = run_cli("backup", "/tmp/x.db", database_url="postgresql://postgres@127.0.0.1/test")
+    assert done.returncode == 2 and "pg_dump" in done.stderr

@@ -191,5 +191,7 @@ async def test_a_40000_character_summary_gets_a_clear_error_in_the_modal(bot: Bo
         submission(ANA, "V0LONG001", summary=text_input_state("x" * 40_000))
     )
     assert status == 200 and body["response_action"] == "errors"
-    assert body["errors"] == {"summary": "Please keep this to 3,000 characters at most (it has 40,000)."}
+    assert body["errors"] == {
+        "summary": "Please keep this to 3,000 characters at most (it has 40,000)."
+    }
     assert await case_count(bot) == 0

@@ -73,12 +73,24 @@ def build_app(
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     return app
 
 
 async def slack_events(request: web.Request) -> web.Response:
     """POST /slack/events: every Slack command, action and form submission."""
     return await dispatch(request.app[RUNNING].bolt, request)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """GET /metrics: Prometheus text format (latency by command, outbox backlog and failures)."""
+    running = request.app[RUNNING]
+    async with running.services.uow() as uow:
+        running.services.metrics.outbox_backlog.set(await uow.outbox.backlog())
+    return web.Response(
+        body=running.services.metrics.exposition(),
+        headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:

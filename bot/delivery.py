@@ -97,7 +97,18 @@ class OutboxWorker:
             if notice.attempts < MAX_ATTEMPTS:
                 retry_at = self._later(notice, None)
         await self._record(notice, plan, ref=ref, error=error, retry_at=retry_at)
+        self._count(notice.kind, error, retry_at)
         return 1 if error is None else 0
+
+    def _count(self, kind: str, error: str | None, retry_at: dt.datetime | None) -> None:
+        metrics = self._services.metrics
+        if error is None:
+            metrics.outbox_sent.labels(kind).inc()
+        else:
+            outcome = (
+                "retry" if retry_at else "dropped" if error.startswith("dropped") else "gave up"
+            )
+            metrics.outbox_failures.labels(kind, outcome).inc()
 
     async def _plan(self, uow: UnitOfWork, notice: NoticeRecord) -> Plan:
         return await plan_for(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.directory import Directory, Person, load_directory
+from bot.metrics import Metrics
 from bot.rendering import Renderer
 from bot.roster import Resolve, Roster
 from bot.settings import Settings
@@ -43,6 +44,7 @@ class Services:
     roster: Roster
     renderer: Renderer
     clock: Clock
+    metrics: Metrics
 
     @property
     def directory(self) -> Directory:
@@ -93,6 +95,7 @@ async def build_services(
             roster=Roster(settings.directory_path, directory),
             renderer=Renderer(),
             clock=clock or SystemClock(ZoneInfo(directory.timezone)),
+            metrics=Metrics(),
         )
         services.roster.resolve = resolve
         await services.roster.apply(directory, services.uow)

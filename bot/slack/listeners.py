@@ -45,6 +45,12 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
     async def on_command(ack: Any, command: dict, respond: Respond, client: Any) -> None:
         # Slack gives up after 3 s without a 2xx: acknowledge first, then work.
         await ack()
+        verb = parse(command_text(command))[0]
+        known = verb if verb in KNOWN_VERBS else "other"
+        with services.metrics.command_seconds.labels(known).time():
+            await _answer(command, respond, client)
+
+    async def _answer(command: dict, respond: Respond, client: Any) -> None:
         try:
             actor = await _actor(services, command["user_id"])
             verb, args = parse(command_text(command))
@@ -84,6 +90,10 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
 
     @app.view(SlackId.REPORT_MODAL)
     async def on_report(ack: Any, body: dict, view: dict, client: Any) -> None:
+        with services.metrics.command_seconds.labels("report submission").time():
+            await _submit(ack, body, view, client)
+
+    async def _submit(ack: Any, body: dict, view: dict, client: Any) -> None:
         actor = await _actor(services, body["user"]["id"])
         saving = asyncio.ensure_future(
             report.submit(
@@ -118,6 +128,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
 
 
 ACK_BUDGET = 2.0
+KNOWN_VERBS = frozenset({"report", "status", "list", "help", "erase", "audit", "channel-check"})
 
 
 async def _finish_late(

@@ -40,3 +40,16 @@ async def test_health_endpoint_reports_the_database_and_backlog(bot: BotUnderTes
     response = await bot.http.get(f"{bot.url}/healthz")
     assert response.status == 200
     assert await response.json() == {"status": "ok", "database": "ok", "outbox_backlog": 0}
+
+
+async def test_metrics_show_latency_by_command_and_the_outbox(bot: BotUnderTest) -> None:
+    await bot.interact(submission(ANA, "V0METRIC1"))
+    await bot.ask(ANA, "status RPR-2026-0001")
+    await bot.delivered()
+    response = await bot.http.get(f"{bot.url}/metrics")
+    assert response.status == 200
+    text = await response.text()
+    assert 'reprisal_bot_command_seconds_count{command="status"} 1.0' in text
+    assert 'reprisal_bot_command_seconds_count{command="report submission"} 1.0' in text
+    assert 'reprisal_bot_outbox_sent_total{kind="case_card"} 1.0' in text
+    assert "reprisal_bot_outbox_backlog 0.0" in text

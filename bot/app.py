@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
@@ -62,11 +63,13 @@ def build_app(
             try:
                 yield
             finally:
+                # aiohttp has stopped taking requests and finished those in flight (SIGTERM).
                 if socket is not None:
                     await socket.close_async()
                 stop.set()
                 worker.wake()
                 await delivering
+                await flush(worker)
         finally:
             await services.close()
 
@@ -75,6 +78,17 @@ def build_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     return app
+
+
+FLUSH_SECONDS = 5.0
+
+
+async def flush(worker: OutboxWorker) -> None:
+    """Send what is due before exiting, within a bound; the rest waits in the outbox."""
+    try:
+        await asyncio.wait_for(worker.deliver_due(), FLUSH_SECONDS)
+    except TimeoutError:
+        logging.getLogger(__name__).warning("stopping with messages still queued in the outbox")
 
 
 async def slack_events(request: web.Request) -> web.Response:

@@ -9,7 +9,6 @@ import os
 import random
 import re
 import signal
-import socket
 import sys
 import time
 
@@ -22,6 +21,7 @@ from storage.engine import create_engine, session_factory
 from storage.schema import upgrade
 from storage.uow import UnitOfWork
 from tests.bot.conftest import SIGNING_SECRET
+from tests.bot.crash import free_port, wait_healthy
 from tests.bot.slack.report_payloads import ANA, submission
 from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT
 from tests.signing import interactive_body, signed_headers
@@ -29,12 +29,6 @@ from tests.slack_standin import SlackStandIn
 
 ROUNDS, PER_ROUND = 6, 24
 SAVED = re.compile(r"Saved as \*(RPR-\d{4}-\d{4})\*")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def start(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
@@ -53,17 +47,11 @@ async def start(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(f"{url}/healthz") as answer:
-                    if answer.status == 200:
-                        return server, url
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.05)
-    server.kill()
-    raise AssertionError("the bot did not start")
+    try:
+        return server, await wait_healthy(port)
+    except AssertionError:
+        server.kill()
+        raise
 
 
 async def submit(http: aiohttp.ClientSession, url: str, view_id: str) -> str | None:

@@ -1,0 +1,93 @@
+"""Two `reprisal-bot serve` processes on one PostgreSQL database serve together, and no
+message is sent by both."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+
+import aiohttp
+import pytest
+
+from storage.engine import create_engine
+from storage.schema import upgrade
+from tests.bot.conftest import SIGNING_SECRET
+from tests.bot.crash import free_port, wait_healthy
+from tests.bot.slack.report_payloads import ANA, submission
+from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT
+from tests.signing import interactive_body, signed_headers
+from tests.slack_standin import SlackStandIn
+
+REPORTS = 30
+
+
+async def test_two_instances_share_the_work_and_send_each_message_once(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several instances run on PostgreSQL (SQLite is the single-instance engine)")
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    await engine.dispose()
+    async with SlackStandIn() as slack:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REPRISAL"))}
+        env.update(
+            REPRISAL_BOT_DATABASE_URL=database_url,
+            REPRISAL_BOT_MASTER_KEY=MASTER_KEY,
+            REPRISAL_BOT_DIRECTORY=str(EXAMPLE_DIRECTORY),
+            SLACK_API_URL=slack.base_url,
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        )
+        servers, urls = [], []
+        for _ in range(2):
+            port = free_port()
+            servers.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bot.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    cwd=ROOT,
+                    env=env,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.DEVNULL,
+                )
+            )
+            urls.append(await wait_healthy(port))
+        try:
+            async with aiohttp.ClientSession() as http:
+
+                async def submit(n: int) -> str:
+                    body = interactive_body(submission(ANA, f"V0TWO{n:03d}"))
+                    url = urls[n % 2]
+                    async with http.post(
+                        f"{url}/slack/events",
+                        data=body,
+                        headers=signed_headers(SIGNING_SECRET, body),
+                    ) as answer:
+                        return await answer.text()
+
+                answers = await asyncio.gather(*(submit(n) for n in range(REPORTS)))
+                assert all("RPR-2026-" in a for a in answers)
+                for _ in range(200):
+                    await asyncio.sleep(0.1)
+                    posted = [c for c in slack.calls_to("chat.postMessage") if not c.failed]
+                    if len(posted) >= REPORTS * 3:
+                        break
+                await asyncio.sleep(1)  # anything sent twice would arrive by now
+        finally:
+            for server in servers:
+                server.send_signal(signal.SIGTERM)
+            await asyncio.gather(*(asyncio.wait_for(s.wait(), 30) for s in servers))
+        posted = [c for c in slack.calls_to("chat.postMessage") if not c.failed]
+        notices = Counter(c.params["metadata"]["event_payload"]["notice"] for c in posted)
+        assert len(notices) == REPORTS * 3  # card, thread alert, DM for each report
+        assert max(notices.values()) == 1  # none sent by both instances
+        references = sorted({a.split("Saved as *")[1][:13] for a in answers})
+        assert len(references) == REPORTS

@@ -11,6 +11,7 @@ from collections import Counter
 
 import aiohttp
 import pytest
+from sqlalchemy import text
 
 from storage.engine import create_engine
 from storage.schema import upgrade
@@ -74,7 +75,8 @@ async def test_two_instances_share_the_work_and_send_each_message_once(database_
                         return await answer.text()
 
                 answers = await asyncio.gather(*(submit(n) for n in range(REPORTS)))
-                assert all("RPR-2026-" in a for a in answers)
+                # Saved with its reference, or (under load, past the ack budget) being saved.
+                assert all("RPR-2026-" in a or "being saved" in a for a in answers), answers
                 for _ in range(200):
                     await asyncio.sleep(0.1)
                     posted = [c for c in slack.calls_to("chat.postMessage") if not c.failed]
@@ -89,5 +91,8 @@ async def test_two_instances_share_the_work_and_send_each_message_once(database_
         notices = Counter(c.params["metadata"]["event_payload"]["notice"] for c in posted)
         assert len(notices) == REPORTS * 3  # card, thread alert, DM for each report
         assert max(notices.values()) == 1  # none sent by both instances
-        references = sorted({a.split("Saved as *")[1][:13] for a in answers})
-        assert len(references) == REPORTS
+        engine = create_engine(database_url)
+        async with engine.connect() as connection:
+            stored = (await connection.execute(text("SELECT count(*) FROM cases"))).scalar()
+        await engine.dispose()
+        assert stored == REPORTS

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import re
 import signal
-import sys
 import time
 
 import aiohttp
@@ -18,40 +16,16 @@ from sqlalchemy import text
 
 from storage.crypto import KeyRing
 from storage.engine import create_engine, session_factory
-from storage.schema import upgrade
 from storage.uow import UnitOfWork
 from tests.bot.conftest import SIGNING_SECRET
-from tests.bot.crash import free_port, wait_healthy
+from tests.bot.processes import prepared, start
 from tests.bot.slack.report_payloads import ANA, submission
-from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT
+from tests.conftest import MASTER_KEY
 from tests.signing import interactive_body, signed_headers
 from tests.slack_standin import SlackStandIn
 
 ROUNDS, PER_ROUND = 6, 24
 SAVED = re.compile(r"Saved as \*(RPR-\d{4}-\d{4})\*")
-
-
-async def start(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
-    port = free_port()
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        return server, await wait_healthy(port)
-    except AssertionError:
-        server.kill()
-        raise
 
 
 async def submit(http: aiohttp.ClientSession, url: str, view_id: str) -> str | None:
@@ -93,21 +67,14 @@ async def test_killing_the_bot_loses_no_confirmed_report_and_posts_nothing_twice
     database_url: str,
 ) -> None:
     chance = random.Random(20261128)
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    await engine.dispose()
     confirmed: dict[str, str] = {}
     killed = 0
     async with SlackStandIn() as slack:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REPRISAL"))}
-        env.update(
-            REPRISAL_BOT_DATABASE_URL=database_url,
-            REPRISAL_BOT_MASTER_KEY=MASTER_KEY,
-            REPRISAL_BOT_DIRECTORY=str(EXAMPLE_DIRECTORY),
-            SLACK_API_URL=slack.base_url,
-            SLACK_BOT_TOKEN=slack.bot_token,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        env = await prepared(
+            database_url,
+            slack,
             REPRISAL_BOT_LOG_LEVEL="WARNING",
+            REPRISAL_BOT_OUTBOX_LEASE_SECONDS="2",
         )
         timeout = aiohttp.ClientTimeout(total=10)
         async with aiohttp.ClientSession(timeout=timeout) as http:

@@ -4,9 +4,7 @@ message is sent by both."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections import Counter
 
 import aiohttp
@@ -14,11 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from storage.engine import create_engine
-from storage.schema import upgrade
 from tests.bot.conftest import SIGNING_SECRET
-from tests.bot.crash import free_port, wait_healthy
+from tests.bot.processes import prepared, start
 from tests.bot.slack.report_payloads import ANA, submission
-from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT
 from tests.signing import interactive_body, signed_headers
 from tests.slack_standin import SlackStandIn
 
@@ -28,39 +24,13 @@ REPORTS = 30
 async def test_two_instances_share_the_work_and_send_each_message_once(database_url: str) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("several instances run on PostgreSQL (SQLite is the single-instance engine)")
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    await engine.dispose()
     async with SlackStandIn() as slack:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REPRISAL"))}
-        env.update(
-            REPRISAL_BOT_DATABASE_URL=database_url,
-            REPRISAL_BOT_MASTER_KEY=MASTER_KEY,
-            REPRISAL_BOT_DIRECTORY=str(EXAMPLE_DIRECTORY),
-            SLACK_API_URL=slack.base_url,
-            SLACK_BOT_TOKEN=slack.bot_token,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        )
+        env = await prepared(database_url, slack)
         servers, urls = [], []
         for _ in range(2):
-            port = free_port()
-            servers.append(
-                await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "bot.cli",
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    cwd=ROOT,
-                    env=env,
-                    stdout=asyncio.subprocess.DEVNULL,
-                    stderr=asyncio.subprocess.DEVNULL,
-                )
-            )
-            urls.append(await wait_healthy(port))
+            server, url = await start(env)
+            servers.append(server)
+            urls.append(url)
         try:
             async with aiohttp.ClientSession() as http:
 

@@ -595,7 +595,11 @@ async def main(args: argparse.Namespace) -> int:
         import sqlite3
 
         version = f"SQLite {sqlite3.sqlite_version}"
-    outcome = await asyncio.wait_for(run(args), args.time_limit)
+    try:
+        outcome = await asyncio.wait_for(run(args), args.time_limit)
+    except TimeoutError:
+        print(f"ack_latency: stopped after --time-limit {args.time_limit:g} s", file=sys.stderr)
+        return 2
     section = markdown(outcome, args, version)
     print(section)
     if outcome.bot_log.strip():

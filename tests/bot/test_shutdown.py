@@ -64,7 +64,8 @@ async def test_sigterm_finishes_requests_in_flight_and_flushes_the_outbox(
             waiting = (
                 await connection.execute(
                     text(
-                        "SELECT count(*) FROM outbox WHERE kind = 'case_card' AND status = 'pending'"
+                        "SELECT count(*) FROM outbox "
+                        "WHERE kind = 'case_card' AND status = 'pending'"
                     )
                 )
             ).scalar()

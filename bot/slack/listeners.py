@@ -127,7 +127,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
         wake()
 
 
-ACK_BUDGET = 2.0
+ACK_BUDGET = 1.5  # Slack waits 3 s, and the round trip over the internet takes part of it
 KNOWN_VERBS = frozenset({"report", "status", "list", "help", "erase", "audit", "channel-check"})
 
 

@@ -63,9 +63,11 @@ def build_app(
             try:
                 yield
             finally:
-                # aiohttp has stopped taking requests and finished those in flight (SIGTERM).
+                # aiohttp has stopped taking requests and finished those in flight (SIGTERM);
+                # reports still being saved after their ack are finished too.
                 if socket is not None:
                     await socket.close_async()
+                await services.background.drain(FLUSH_SECONDS * 2)
                 stop.set()
                 worker.wake()
                 await delivering

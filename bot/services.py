@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.background import Background
 from bot.directory import Directory, Person, load_directory
 from bot.metrics import Metrics
 from bot.rendering import Renderer
@@ -45,6 +46,7 @@ class Services:
     renderer: Renderer
     clock: Clock
     metrics: Metrics
+    background: Background
 
     @property
     def directory(self) -> Directory:
@@ -96,6 +98,7 @@ async def build_services(
             renderer=Renderer(),
             clock=clock or SystemClock(ZoneInfo(directory.timezone)),
             metrics=Metrics(),
+            background=Background(),
         )
         services.roster.resolve = resolve
         await services.roster.apply(directory, services.uow)

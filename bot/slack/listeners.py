@@ -103,6 +103,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
                 idempotency_key=view_idempotency_key(view),
             )
         )
+        services.background.keep(saving)  # a graceful shutdown waits for it
         try:
             # Answer with the reference when storing is quick (it nearly always is); past the
             # budget, ack within Slack's 3 s and let the saving finish, confirmed by DM.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from commands import vocabulary as v
 from commands.policy import Visibility
@@ -55,7 +55,7 @@ def view_case(case: CaseRecord, level: Visibility) -> CaseView:
         return outline
     consents = facts.consents
     given = [label for code, label in v.CONSENTS.items() if getattr(consents, code)]
-    with_facts = _replace(
+    with_facts = replace(
         outline,
         state_party=facts.state_party,
         committees=case.committees,
@@ -71,16 +71,10 @@ def view_case(case: CaseRecord, level: Visibility) -> CaseView:
     )
     if level < Visibility.FULL:
         return with_facts
-    return _replace(
+    return replace(
         with_facts,
         acts_other=facts.acts_other,
         summary=facts.summary,
         target_names=facts.target_names,
         organisations=facts.organisations,
     )
-
-
-def _replace(view: CaseView, **changes: object) -> CaseView:
-    from dataclasses import replace
-
-    return replace(view, **changes)  # type: ignore[arg-type]

@@ -181,16 +181,21 @@ def validate_report(raw: Mapping[str, Raw], *, today: dt.date) -> NewCase:
 
 def _cross_checks(clean: Mapping[str, object], errors: Mapping[str, str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    consents = set(clean.get("consents") or ())
+    consents = set(_codes(clean.get("consents")))
     if clean.get("confidentiality") == "shared" and "share_committees" not in consents:
         found["confidentiality"] = (
             "A shared case needs consent to share with other committees: tick that consent, "
             "or choose Restricted."
         )
-    acts = clean.get("acts") or ()
+    acts = _codes(clean.get("acts"))
     if "other" in acts and not clean.get("acts_other") and "acts_other" not in errors:
         found["acts_other"] = "You chose Other: please describe the acts."
     return found
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    """A multi-choice answer's codes (validate_field gives a tuple, or None when empty)."""
+    return tuple(str(code) for code in value) if isinstance(value, tuple) else ()
 
 
 def _new_case(clean: Mapping[str, object]) -> NewCase:

@@ -10,7 +10,7 @@ from commands.invocation import Core
 from commands.results import CaseDetail, CaseList
 from commands.roles import Actor
 from commands.trail import record
-from commands.views import view_case
+from commands.views import CaseView, view_case
 from storage.records import CaseRecord
 from storage.reference import CommitteeCode, canonical_state, find_states
 from storage.uow import UnitOfWork
@@ -91,7 +91,7 @@ async def visible_list(
 ) -> CaseList:
     """Only the cases the actor may see, each at the actor's level; each one shown is audited."""
     surface = policy.Surface.CONSOLE if core.platform == "console" else policy.Surface.LIST
-    views = []
+    views: list[CaseView] = []
     for case in cases:
         level = policy.level_for(actor, case, surface)
         if level > policy.Visibility.NONE and len(views) < LIST_LIMIT + 1:

@@ -57,6 +57,7 @@ class AuditRepository:
         )
         assert head is not None, "the audit head is seeded by the first migration"
         key = await self._audit_key(create=True)
+        assert key is not None
         seq = head.seq + 1
         mac = _mac(key, head.mac, seq, entry)
         self._session.add(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -216,7 +217,7 @@ class CaseRepository:
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(CaseRow)) or 0
 
-    async def _one(self, query: Select[tuple[CaseRow]]) -> CaseRecord | None:
+    async def _one(self, query: Select[Any]) -> CaseRecord | None:
         row = await self._session.scalar(query)
         return self._case(row) if row is not None else None
 

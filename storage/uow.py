@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.audit import AuditRepository
 from storage.channels import ChannelRepository
@@ -76,6 +76,7 @@ class UnitOfWork:
         (secure_delete has already overwritten the freed pages)."""
         assert self._session is not None
         engine = self._session.bind
+        assert isinstance(engine, AsyncEngine)
         await self._session.close()
         await checkpoint(engine)
 

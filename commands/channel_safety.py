@@ -10,8 +10,7 @@ from commands.errors import NotAllowed
 from commands.invocation import Core
 from commands.results import ChannelChecked
 from commands.roles import Actor, RoleKind
-from commands.status import on_demand_surface
-from commands.trail import record
+from commands.trail import record, refuse
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +64,7 @@ async def assess(facts: ChannelFacts, *, core: Core, actor: Actor | None = None)
 async def check(facts: ChannelFacts, *, actor: Actor, core: Core) -> ChannelChecked:
     """`/reprisal channel-check`: the secretariat re-assesses the channel (and can clear it)."""
     if not policy.may_administer(actor):
-        async with core.uow() as uow:
-            await record(
-                uow,
-                actor=actor,
-                action="channel-check",
-                case_id=None,
-                allowed=False,
-                surface=on_demand_surface(core),
-                clock=core.clock,
-            )
-            await uow.commit()
+        await refuse(core, actor=actor, action="channel-check")
         raise NotAllowed("Only the secretariat can check the coordination channel.")
     return await assess(facts, core=core, actor=actor)
 

@@ -7,8 +7,8 @@ from commands.errors import CommandError, NoSuchCase, NotAllowed
 from commands.invocation import Core
 from commands.results import EraseConfirmation, Erased
 from commands.roles import Actor
-from commands.status import REFERENCE, on_demand_surface
-from commands.trail import record
+from commands.status import REFERENCE
+from commands.trail import on_demand_surface, record
 
 CONFIRM = "confirm"
 

@@ -11,8 +11,7 @@ from commands.form import FIELDS, Raw, validate_report
 from commands.invocation import Core
 from commands.results import ReportForm, ReportSaved
 from commands.roles import Actor, RoleKind
-from commands.status import on_demand_surface
-from commands.trail import record
+from commands.trail import on_demand_surface, record, refuse
 from commands.views import view_case
 from storage.errors import AlreadyRecorded
 from storage.records import CaseRecord
@@ -116,17 +115,7 @@ def _saved(case: CaseRecord, actor: Actor, core: Core, *, duplicate: bool) -> Re
 async def _check_may_report(actor: Actor, core: Core) -> None:
     if policy.may_report(actor):
         return
-    async with core.uow() as uow:
-        await record(
-            uow,
-            actor=actor,
-            action="report",
-            case_id=None,
-            allowed=False,
-            surface=on_demand_surface(core),
-            clock=core.clock,
-        )
-        await uow.commit()
+    await refuse(core, actor=actor, action="report")
     if not policy.may_use_bot(actor):
         raise NotInDirectory()
     raise NotAllowed(

@@ -8,26 +8,16 @@ from commands.errors import NotInDirectory
 from commands.invocation import Core, Invocation
 from commands.policy import may_use_bot
 from commands.results import Result
-from commands.status import on_demand_surface
-from commands.trail import record
+from commands.trail import refuse
 
 
 async def run(invocation: Invocation, core: Core) -> Result:
     """The verb's result; CommandError for anything the person can fix."""
     actor = invocation.actor
     if not may_use_bot(actor):
-        async with core.uow() as uow:
-            await record(
-                uow,
-                actor=None,
-                action=invocation.verb[:40],
-                case_id=None,
-                allowed=False,
-                surface=on_demand_surface(core),
-                clock=core.clock,
-                detail={"reason": "not in the directory"},
-            )
-            await uow.commit()
+        await refuse(
+            core, actor=None, action=invocation.verb[:40], detail={"reason": "not in the directory"}
+        )
         raise NotInDirectory()
     match invocation.verb:
         case "report":

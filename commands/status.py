@@ -9,7 +9,7 @@ from commands.errors import CommandError, NoSuchCase
 from commands.invocation import Core
 from commands.results import CaseDetail, CaseList
 from commands.roles import Actor
-from commands.trail import record
+from commands.trail import on_demand_surface, record
 from commands.views import CaseView, view_case
 from storage.records import CaseRecord
 from storage.reference import CommitteeCode, canonical_state, find_states
@@ -80,10 +80,6 @@ def _state(text: str) -> str:
             "(e.g. `Viet Nam`), a committee code (e.g. `CAT`) or a reference (`RPR-2026-0001`)."
         )
     raise CommandError("Which State do you mean: " + "; ".join(matches) + "?")
-
-
-def on_demand_surface(core: Core) -> policy.Surface:
-    return policy.Surface.CONSOLE if core.platform == "console" else policy.Surface.STATUS
 
 
 async def visible_list(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.invocation import Clock
+from commands.invocation import Clock, Core
 from commands.policy import Surface
 from commands.roles import Actor
 from storage.audit import AuditEntry
@@ -32,3 +32,26 @@ async def record(
             detail=detail or {},
         )
     )
+
+
+def on_demand_surface(core: Core) -> Surface:
+    """Where an answer to one person is shown: the console, or Slack's ephemeral replies."""
+    return Surface.CONSOLE if core.platform == "console" else Surface.STATUS
+
+
+async def refuse(
+    core: Core, *, actor: Actor | None, action: str, detail: dict[str, object] | None = None
+) -> None:
+    """Record a refusal in its own unit of work (the caller then raises the CommandError)."""
+    async with core.uow() as uow:
+        await record(
+            uow,
+            actor=actor,
+            action=action,
+            case_id=None,
+            allowed=False,
+            surface=on_demand_surface(core),
+            clock=core.clock,
+            detail=detail,
+        )
+        await uow.commit()

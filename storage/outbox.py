@@ -144,9 +144,3 @@ class OutboxRepository:
     async def backlog(self) -> int:
         query = select(func.count()).select_from(NoticeRow).where(NoticeRow.status == PENDING)
         return await self._session.scalar(query) or 0
-
-    async def all_for_case(self, case_id: int) -> list[tuple[str, str, str]]:
-        rows = await self._session.scalars(
-            select(NoticeRow).where(NoticeRow.case_id == case_id).order_by(NoticeRow.id)
-        )
-        return [(row.kind, row.destination, row.status) for row in rows]

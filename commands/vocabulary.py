@@ -94,3 +94,45 @@ STAGES: dict[str, str] = {
     "follow_up": "Follow-up",
     "closed": "Closed",
 }
+
+ACTIONS: dict[str, str] = {
+    "letter_to_state": "Letter of allegation to the State party",
+    "reminder_to_state": "Reminder to the State party",
+    "state_reply": "State reply received",
+    "mission_meeting": "Meeting with the permanent mission",
+    "asg_referral": "Referral to the ASG",
+    "asg_raised": "ASG raised it with the Government",
+    "public_statement": "Press release or public statement",
+    "interim_measures": "Interim measures requested",
+    "loi_or_co": "Mentioned in a list of issues or concluding observations",
+    "follow_up_selected": "Selected for follow-up",
+    "letter_published": "Letter (and reply) published on the committee's web page",
+    "special_procedures": "Coordination with special procedures or a field presence",
+    "note": "Note",
+}
+
+# Actions that ask the State for information, so a reply falls due.
+ASKS_STATE = frozenset({"letter_to_state", "reminder_to_state"})
+
+SIGNED_BY: dict[str, str] = {
+    "focal_point": "The focal point",
+    "chair": "The Chair",
+    "both": "The focal point and the Chair",
+}
+
+REPLY_SUBSTANCE: dict[str, str] = {
+    "denial": "Denial",
+    "investigation": "Investigation opened",
+    "protection": "Protection offered",
+    "other": "Other",
+}
+
+MEETING_PLACES: dict[str, str] = {"geneva": "Geneva", "new_york": "New York"}
+
+OUTCOMES: dict[str, str] = {
+    "positive": "Positive outcome",
+    "no_progress": "Dialogue left open for lack of progress",
+    "denied": "Allegation denied by the State",
+    "withdrawn": "Withdrawn",
+    "other": "Other",
+}

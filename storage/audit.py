@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import KeyRing
 from storage.models import AuditHeadRow, AuditRow, SealedKeyRow
+from storage.sealed_keys import sealed_key
 
 AUDIT_KEY = "audit-hmac"
 
@@ -121,18 +121,9 @@ class AuditRepository:
         """The chain's HMAC key: random, kept sealed by the master key in `sealed_keys`."""
         if self._key is not None:
             return self._key
-        sealed = await self._session.get(SealedKeyRow, AUDIT_KEY)
-        if sealed is None and not create:
+        key = await sealed_key(self._session, self._keyring, AUDIT_KEY, create=create)
+        if key is None:
             return None
-        if sealed is None:
-            key = secrets.token_bytes(32)
-            master_key_id, wrapped = self._keyring.wrap(key, AUDIT_KEY)
-            self._session.add(
-                SealedKeyRow(name=AUDIT_KEY, master_key_id=master_key_id, wrapped=wrapped)
-            )
-            await self._session.flush()
-        else:
-            key = self._keyring.unwrap(sealed.master_key_id, sealed.wrapped, AUDIT_KEY)
         self._key = key
         return key
 

@@ -101,7 +101,7 @@ class CaseRow(Base):
     state_party: Mapped[str] = mapped_column(String(100), index=True)
     lead_committee: Mapped[str] = mapped_column(ForeignKey("committees.code"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    received_on: Mapped[dt.date] = mapped_column(Date)
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     source: Mapped[str] = mapped_column(String(40))
     cooperation: Mapped[str] = mapped_column(String(40))
     timing: Mapped[str] = mapped_column(String(40))
@@ -116,6 +116,10 @@ class CaseRow(Base):
     consent_name_to_state: Mapped[bool] = mapped_column(Boolean)
     consent_publish: Mapped[bool] = mapped_column(Boolean)
     stage: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    # Kept up to date by every action, so digests and reminders need no timeline scan.
+    reply_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -184,6 +188,8 @@ class TargetRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     name_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # A keyed hash of the normalised name: finds the same person across cases without the name.
+    name_index: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class TimelineRow(Base):
@@ -269,3 +275,53 @@ class ChannelSafetyRow(Base):
     safe: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(200))
     since: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CaseActionRow(Base):
+    """Something done on a case (a letter, a reply, a meeting...): appended, never changed."""
+
+    __tablename__ = "case_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    taken_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    committees: Mapped[list[str]] = mapped_column(JSON, default=list)
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSentRow(Base):
+    """The ledger of digests: one row per period and recipient, written with its outbox rows.
+    The primary key is what makes a digest go out once, whatever restarts or instances."""
+
+    __tablename__ = "digests_sent"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(64), primary_key=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderSentRow(Base):
+    """The ledger of reminders: one per case, due date and kind (due soon, overdue)."""
+
+    __tablename__ = "reminders_sent"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    due_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SlackEventRow(Base):
+    """Events already handled, by Slack's event_id: a retried delivery has no second effect."""
+
+    __tablename__ = "handled_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

@@ -25,6 +25,7 @@ from storage.models import (
     TargetRow,
     TimelineRow,
 )
+from storage.name_index import NameIndex
 from storage.records import CaseRecord, Consents, NewCase, PersonRecord, ThreadRecord
 
 
@@ -120,7 +121,7 @@ class CaseRepository:
             CaseCommitteeRow(case_id=row.id, committee_code=c) for c in new.other_committees
         )
         self._session.add_all(CaseActRow(case_id=row.id, act=a) for a in new.acts)
-        self._seal(row, new)
+        self._seal(row, new, await NameIndex.load(self._session, self._keyring))
         await self._session.flush()
         return CaseRecord(
             id=row.id,
@@ -133,7 +134,7 @@ class CaseRepository:
             facts=new,
         )
 
-    def _seal(self, row: CaseRow, new: NewCase) -> None:
+    def _seal(self, row: CaseRow, new: NewCase, index: NameIndex) -> None:
         """Give the case its data key, and seal its identifying fields with it."""
         data_key = new_data_key()
         master_key_id, wrapped = self._keyring.wrap(data_key, f"case/{row.id}")
@@ -142,7 +143,12 @@ class CaseRepository:
         row.acts_other_sealed = cipher.seal("acts_other", new.acts_other or "")
         self._session.add(CaseKeyRow(case_id=row.id, master_key_id=master_key_id, wrapped=wrapped))
         self._session.add_all(
-            TargetRow(case_id=row.id, kind=kind, name_sealed=cipher.seal(f"target/{kind}", name))
+            TargetRow(
+                case_id=row.id,
+                kind=kind,
+                name_sealed=cipher.seal(f"target/{kind}", name),
+                name_index=index.of(name),
+            )
             for kind, names in (("person", new.target_names), ("organisation", new.organisations))
             for name in names
         )

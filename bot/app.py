@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.delivery import OutboxWorker
 from bot.logs import quiet_platform_loggers
+from bot.scheduler import Scheduler
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.slack.bolt import build_bolt, web_client
@@ -29,6 +30,7 @@ class Running:
     services: Services
     worker: OutboxWorker
     bolt: AsyncApp
+    scheduler: Scheduler
 
 
 RUNNING = web.AppKey("running", Running)
@@ -56,15 +58,21 @@ def build_app(
                 services, SlackDeliverer(web_client(settings, retries=False), services.renderer)
             )
             bolt = build_bolt(services, worker.wake)
-            app[RUNNING] = Running(services, worker, bolt)
+            scheduler = Scheduler(services, platform=SlackDeliverer.platform, wake=worker.wake)
+            app[RUNNING] = Running(services, worker, bolt, scheduler)
             socket = await connect_socket_mode(bolt, settings) if socket_mode else None
-            stop = asyncio.Event()
+            stop, stop_schedules = asyncio.Event(), asyncio.Event()
             delivering = asyncio.create_task(worker.run(stop))
+            scheduling = asyncio.create_task(
+                scheduler.run(stop_schedules) if settings.scheduler else stop_schedules.wait()
+            )
             try:
                 yield
             finally:
                 # aiohttp has stopped taking requests and finished those in flight (SIGTERM);
                 # reports still being saved after their ack are finished too.
+                stop_schedules.set()
+                await scheduling
                 if socket is not None:
                     await socket.close_async()
                 await services.background.drain(FLUSH_SECONDS * 2)
@@ -110,11 +118,16 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """GET /healthz: the database answers, and how many messages wait to be sent."""
+    """GET /healthz: the database answers, whether this instance runs the schedules, and how
+    many messages wait to be sent."""
     running = request.app[RUNNING]
+    scheduler = running.scheduler.role
     try:
         async with running.services.uow() as uow:
             backlog = await uow.outbox.backlog()
     except Exception:
-        return web.json_response({"status": "unavailable", "database": "error"}, status=503)
-    return web.json_response({"status": "ok", "database": "ok", "outbox_backlog": backlog})
+        body = {"status": "unavailable", "database": "error", "scheduler": scheduler}
+        return web.json_response(body, status=503)
+    return web.json_response(
+        {"status": "ok", "database": "ok", "scheduler": scheduler, "outbox_backlog": backlog}
+    )

@@ -8,8 +8,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from bot import admin
+from bot import admin, digest_cli
+from bot.digest_output import FORMATS
 from bot.directory import DirectoryError, format_roster, load_directory
 from bot.keys import load_keyring
 from bot.logs import configure_logging
@@ -115,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         )
     )
 
+    _digest_parsers(verbs)
     exporting = verbs.add_parser("export", help="files for the annual reports").add_subparsers(
         required=True, metavar="WHAT"
     )
@@ -122,6 +125,67 @@ def _parser() -> argparse.ArgumentParser:
         "cases", help="every case's facts as CSV, on standard output"
     ).set_defaults(run=lambda options, settings: asyncio.run(admin.export_cases(settings, _write)))
     return parser
+
+
+def _digest_parsers(verbs: Any) -> None:
+    digest = verbs.add_parser(
+        "digest",
+        help="write a month's digest (Markdown, HTML or Slack JSON), or queue it with --send",
+    )
+    digest.add_argument("--month", metavar="YYYY-MM", help="the month (default: last month)")
+    digest.add_argument("--format", dest="form", choices=FORMATS, default="markdown")
+    digest.add_argument(
+        "--for",
+        dest="reader",
+        default="chairs-channel",
+        metavar="READER",
+        help="chairs-channel (default), coordination, or a Chair's name or e-mail",
+    )
+    digest.add_argument(
+        "--charts", type=Path, metavar="DIR", help="write the charts here (default: embedded)"
+    )
+    digest.add_argument(
+        "--send",
+        action="store_true",
+        help="queue the month's digests for every Chair and both channels (once per month)",
+    )
+    digest.set_defaults(
+        run=lambda options, settings: asyncio.run(
+            digest_cli.digest(
+                settings,
+                month=options.month,
+                form=options.form,
+                reader=options.reader,
+                send=options.send,
+                charts_dir=options.charts,
+                write=_write,
+            )
+        )
+    )
+    demo = verbs.add_parser(
+        "demo-data", help="fill the database with synthetic cases (demo, bench)"
+    )
+    demo.add_argument("--cases", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--months", type=int, default=36, help="spread over this many months")
+    demo.add_argument("--add", action="store_true", help="add to a database that has cases")
+    demo.set_defaults(run=_demo_data)
+
+
+def _demo_data(options: argparse.Namespace, settings: Settings) -> int:
+    if not 1 <= options.cases <= 1_000_000 or not 1 <= options.months <= 240:
+        _write("Please give --cases from 1 to 1,000,000 and --months from 1 to 240.\n")
+        return 2
+    return asyncio.run(
+        digest_cli.demo_data(
+            settings,
+            options.cases,
+            seed=options.seed,
+            months=options.months,
+            add=options.add,
+            write=_write,
+        )
+    )
 
 
 def _case_erase(options: argparse.Namespace, settings: Settings) -> int:

@@ -30,6 +30,11 @@ class ConsoleDeliverer:
         self._show(f"direct message to {person.name}", message)
         return f"console-{next(self._refs)}"
 
+    async def send_digest(self, target: Target, message: Outgoing, *, resume: bool) -> str:
+        where = f"direct message to {target.name}" if isinstance(target, PersonRecord) else target
+        self._show(f"the digest, {where}", message)
+        return f"console-{next(self._refs)}"
+
     async def already_sent(self, notice_id: int, target: Target) -> str | None:
         return None  # a console session has no earlier run to find
 
@@ -37,6 +42,7 @@ class ConsoleDeliverer:
         return f"@{person.name}"
 
     def _show(self, where: str, message: Outgoing) -> None:
-        body = self._renderer.text(f"text/{message.template}.md.j2", **message.context)
+        context = {"charts": [], **message.context}
+        body = self._renderer.text(f"text/{message.template}.md.j2", **context)
         indented = "".join(f"  │ {line}\n" for line in body.rstrip("\n").splitlines())
         self._write(f"  ┌─ the bot would post {where}:\n{indented}")

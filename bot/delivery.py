@@ -9,10 +9,12 @@ import logging
 from dataclasses import replace
 
 from bot.delivery_types import Deliverer, DeliveryError, Dropped, Held
+from bot.digest_notices import Channels
 from bot.notices import Plan, plan_for
 from bot.services import Services
 from commands import policy
 from commands.trail import record
+from digests.queue import DIGEST
 from storage.records import NoticeRecord, ThreadRecord
 from storage.uow import UnitOfWork
 
@@ -97,13 +99,21 @@ class OutboxWorker:
             if notice.attempts < MAX_ATTEMPTS:
                 retry_at = self._later(notice, None)
         await self._record(notice, plan, ref=ref, error=error, retry_at=retry_at)
-        self._count(notice.kind, error, retry_at)
+        self._count(notice.kind, error, retry_at, str(notice.payload.get("audience", "")))
         return 1 if error is None else 0
 
-    def _count(self, kind: str, error: str | None, retry_at: dt.datetime | None) -> None:
+    def _count(
+        self,
+        kind: str,
+        error: str | None,
+        retry_at: dt.datetime | None,
+        audience: str | None = None,
+    ) -> None:
         metrics = self._services.metrics
         if error is None:
             metrics.outbox_sent.labels(kind).inc()
+            if kind == DIGEST:
+                metrics.digests_sent.labels(audience or "").inc()
         else:
             outcome = (
                 "retry" if retry_at else "dropped" if error.startswith("dropped") else "gave up"
@@ -111,10 +121,12 @@ class OutboxWorker:
             metrics.outbox_failures.labels(kind, outcome).inc()
 
     async def _plan(self, uow: UnitOfWork, notice: NoticeRecord) -> Plan:
+        directory = self._services.directory
         return await plan_for(
             uow,
             notice,
-            channel=self._services.directory.coordination_channel,
+            channels=Channels(directory.coordination_channel, directory.chairs_channel),
+            reporting_year_start=directory.schedules.reporting_year_starts,
             platform=self._deliverer.platform,
             mention=self._deliverer.mention,
         )
@@ -123,10 +135,13 @@ class OutboxWorker:
         message = replace(plan.message, notice=notice.id)
         target = plan.channel or plan.thread or plan.person
         assert target is not None
-        if notice.attempts > 1:  # an earlier attempt may have posted before the process died
+        if notice.attempts > 1 and message.template != DIGEST:
+            # An earlier attempt may have posted before the process died.
             found = await self._deliverer.already_sent(notice.id, target)
             if found is not None:
                 return found
+        if message.template == DIGEST:
+            return await self._deliverer.send_digest(target, message, resume=notice.attempts > 1)
         if plan.channel is not None:
             return await self._deliverer.to_channel(plan.channel, message)
         if plan.thread is not None:

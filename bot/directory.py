@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -13,6 +14,7 @@ from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.directory_roster import format_roster as format_roster  # re-exported
+from bot.directory_schedules import Schedules, parse_schedules
 from commands.roles import Role, RoleKind
 from storage.reference import CommitteeCode
 
@@ -24,7 +26,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Slack sends a mention typed in a command as <@U0123ABCD> or <@U0123ABCD|name>.
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
 
-_TOP_KEYS = ("timezone", "reply_due_days", "slack", "people")
+_TOP_KEYS = ("timezone", "reply_due_days", "slack", "digest", "reminders", "people")
 _SLACK_KEYS = ("coordination_channel", "chairs_channel")
 _PERSON_KEYS = ("name", "slack_user", "email", "roles")
 # A key in the wrong table is usually a TOML ordering slip: every key after a [table] header
@@ -74,6 +76,7 @@ class Directory:
     chairs_channel: str
     reply_due_days: int
     people: tuple[Person, ...]
+    schedules: Schedules = dataclasses.field(default_factory=Schedules)
 
     def find(self, name_or_email: str) -> Person | None:
         """The person with this email, Slack id (or <@mention>) or exact name, ignoring case."""
@@ -134,10 +137,11 @@ def parse_directory(data: Mapping[str, Any], *, source: str = "<directory>") -> 
     timezone = _timezone(data.get("timezone", DEFAULT_TIMEZONE), problems)
     due = _reply_due_days(data.get("reply_due_days", DEFAULT_REPLY_DUE_DAYS), problems)
     coordination, chairs = _channels(data.get("slack"), problems)
+    schedules = parse_schedules(data.get("digest"), data.get("reminders"), timezone, problems)
     people = _people(data.get("people", []), problems)
     if problems:
         raise DirectoryError(problems, source=source)
-    return Directory(timezone, coordination, chairs, due, people)
+    return Directory(timezone, coordination, chairs, due, people, schedules)
 
 
 def fold_name(name: str) -> str:

@@ -32,5 +32,25 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.digests_sent = Counter(
+            "reprisal_bot_digests_sent",
+            "Digests delivered (each Chair's DM, the Chairs' channel, the coordination channel).",
+            ["audience"],
+            registry=self.registry,
+        )
+        self.digests_queued = Counter(
+            "reprisal_bot_digests_queued", "Digests queued by the schedule.", registry=self.registry
+        )
+        self.reminders_queued = Counter(
+            "reprisal_bot_reminders_queued",
+            "Reminders of State replies queued.",
+            registry=self.registry,
+        )
+        self.scheduler_leader = Gauge(
+            "reprisal_bot_scheduler_leader",
+            "1 while this instance runs the schedules.",
+            registry=self.registry,
+        )
+
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

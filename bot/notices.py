@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.delivery_types import DeliveryError, Dropped, Held, Outgoing
+from bot.digest_notices import Channels, plan_digest, plan_reminder
 from commands import policy
-from commands.roles import Actor, Role, RoleKind
+from commands.reminders import REMINDER
+from commands.roles import RoleKind, actor_of
 from commands.views import CaseView, view_case
+from digests.queue import DIGEST
 from storage.records import CaseRecord, NoticeRecord, PersonRecord, ThreadRecord
-from storage.reference import CommitteeCode
 from storage.uow import UnitOfWork
 
 
@@ -39,10 +41,26 @@ class Saved:
 
 
 async def plan_for(
-    uow: UnitOfWork, notice: NoticeRecord, *, channel: str, platform: str, mention: Any
+    uow: UnitOfWork,
+    notice: NoticeRecord,
+    *,
+    channels: Channels,
+    reporting_year_start: int,
+    platform: str,
+    mention: Any,
 ) -> Plan:
+    """Where and what to send for `notice`, judged now; Dropped, Held or DeliveryError if not."""
+    channel = channels.coordination
     if notice.kind == "channel_unsafe":
         return await _alert_plan(uow, notice)
+    if notice.kind == DIGEST:
+        message, to_channel, person = await plan_digest(
+            uow, notice, channels=channels, reporting_year_start=reporting_year_start
+        )
+        return Plan(message, channel=to_channel, person=person)
+    if notice.kind == REMINDER:
+        message, thread = await plan_reminder(uow, notice, platform=platform, mention=mention)
+        return Plan(message, thread=thread)
     case = await uow.cases.get(notice.case_id) if notice.case_id else None
     if case is None:
         raise Dropped("case not found")
@@ -102,13 +120,6 @@ async def _alert_plan(uow: UnitOfWork, notice: NoticeRecord) -> Plan:
         raise Dropped("recipient no longer in the directory")
     context = {"channel": notice.payload.get("channel"), "reason": notice.payload.get("reason")}
     return Plan(Outgoing("channel_unsafe", context), person=person)
-
-
-def actor_of(person: PersonRecord) -> Actor:
-    roles = frozenset(
-        Role(RoleKind(kind), CommitteeCode(code) if code else None) for kind, code in person.roles
-    )
-    return Actor(person_id=person.id, name=person.name, roles=roles, slack_user=person.slack_user)
 
 
 def _holds_fp_role(person: PersonRecord, committees: tuple[str, ...]) -> bool:

@@ -30,6 +30,7 @@ class Renderer:
             loader=PackageLoader("templates", "."),
             undefined=StrictUndefined,
             autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+            extensions=["jinja2.ext.do"],
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,

@@ -56,7 +56,12 @@ class Services:
         return UnitOfWork(self.sessions, self.keyring)
 
     def core(self, platform: str) -> Core:
-        return Core(uow=self.uow, clock=self.clock, platform=platform)
+        return Core(
+            uow=self.uow,
+            clock=self.clock,
+            platform=platform,
+            reporting_year_start=self.directory.schedules.reporting_year_starts,
+        )
 
     def actor(self, person: Person) -> Actor:
         return Actor(
@@ -102,7 +107,24 @@ async def build_services(
         )
         services.roster.resolve = resolve
         await services.roster.apply(directory, services.uow)
+        await index_names(services)
         return services
     except BaseException:
         await engine.dispose()
         raise
+
+
+async def index_names(services: Services) -> int:
+    """Index the names of targets stored before there was a name index (schema 0001): once,
+    in batches; nothing to do on later starts."""
+    total = 0
+    while True:
+        async with services.uow() as uow:
+            done = await uow.cases.index_missing_names()
+            await uow.commit()
+        total += done
+        if done == 0:
+            break
+    if total:
+        log.info("indexed the names of %d targets stored before the name index", total)
+    return total

@@ -30,6 +30,8 @@ class Settings:
     master_key: str | None = field(default=None, repr=False)
     master_key_file: Path | None = None
     outbox_lease_seconds: float = 30.0
+    leader_poll_seconds: float = 15.0
+    scheduler: bool = True  # off: this instance never runs the schedules (it still serves)
     log_level: str = "INFO"
 
     def require_http(self) -> None:
@@ -62,6 +64,12 @@ def load_settings(
         outbox_lease_seconds=_seconds(
             "REPRISAL_BOT_OUTBOX_LEASE_SECONDS", values.get("REPRISAL_BOT_OUTBOX_LEASE_SECONDS")
         ),
+        leader_poll_seconds=_seconds(
+            "REPRISAL_BOT_LEADER_POLL_SECONDS",
+            values.get("REPRISAL_BOT_LEADER_POLL_SECONDS"),
+            default=15.0,
+        ),
+        scheduler=_switch("REPRISAL_BOT_SCHEDULER", values.get("REPRISAL_BOT_SCHEDULER")),
         log_level=_log_level(values.get("REPRISAL_BOT_LOG_LEVEL") or "INFO"),
     )
 
@@ -121,6 +129,13 @@ def _seconds(name: str, value: str | None, default: float = 30.0) -> float:
     if not 1 <= seconds <= 3600:
         raise SettingsError(f"{name} must be a number of seconds from 1 to 3600.")
     return seconds
+
+
+def _switch(name: str, value: str | None) -> bool:
+    text = (value or "on").strip().lower()
+    if text not in ("on", "off"):
+        raise SettingsError(f"{name} must be on or off, not {value!r}.")
+    return text == "on"
 
 
 def _log_level(level: str) -> str:

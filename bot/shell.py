@@ -18,7 +18,8 @@ from commands.form import FIELDS_BY_NAME, Field, Kind, validate_field
 from commands.invocation import Invocation, parse
 from commands.results import ReportForm, Result
 from commands.roles import Actor
-from commands.run import run
+from digests.preview import DigestPreview
+from digests.run import run
 from storage.reference import find_states
 
 PROMPT = "reprisal> "
@@ -122,7 +123,11 @@ class Shell:
         if matches:
             self._write("  Did you mean: " + "; ".join(matches) + "\n")
 
-    def _show(self, result: Result) -> None:
+    def _show(self, result: Result | DigestPreview) -> None:
+        if isinstance(result, DigestPreview):
+            context = {"digest": result.digest, "audience_note": result.audience_note}
+            self._write(self._services.renderer.text("text/digest.md.j2", charts=[], **context))
+            return
         rendered = self._services.renderer.text(f"text/{template_for(result)}.md.j2", result=result)
         self._write(rendered)
 

@@ -11,6 +11,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status <COMMITTEE>", "Cases led by or concerning a committee, e.g. `status CAT`."),
     ("list open", "Open cases you may see."),
     ("list mine", "Cases you reported or that your committee leads."),
+    (
+        "digest preview [YYYY-MM]",
+        "Chairs and secretariat: the monthly digest (last month unless you give one), "
+        "as far as you may see it.",
+    ),
     ("erase RPR-YYYY-NNNN", "Secretariat: destroy a case's names and summary for good."),
     ("audit RPR-YYYY-NNNN", "Secretariat: who read or changed a case, and when."),
     (

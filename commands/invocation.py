@@ -36,6 +36,7 @@ class Core:
     uow: Callable[[], UnitOfWork]
     clock: Clock
     platform: str
+    reporting_year_start: int = 5  # the month the Secretary-General's reporting year starts
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:

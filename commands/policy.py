@@ -94,6 +94,20 @@ def channel_visibility(case: CaseRecord) -> Visibility:
     return Visibility.OUTLINE if confidentiality(case) == "restricted" else Visibility.FACTS
 
 
+def chairs_channel_visibility(case: CaseRecord) -> Visibility:
+    """What the Chairs' channel may show: every Chair reads it, so a case is described there
+    only as far as every committee may know of it. Restricted cases are only counted."""
+    level = confidentiality(case)
+    if level == "public":
+        return Visibility.FACTS
+    return Visibility.OUTLINE if level == "shared" else Visibility.NONE
+
+
+def may_read_digest(actor: Actor) -> bool:
+    """Chairs and the secretariat preview digests."""
+    return actor.has(RoleKind.CHAIR) or actor.has(RoleKind.SECRETARIAT)
+
+
 def may_use_bot(actor: Actor) -> bool:
     return bool(actor.roles)
 

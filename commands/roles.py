@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from storage.records import PersonRecord
 from storage.reference import CommitteeCode
 
 
@@ -67,3 +68,11 @@ class Actor:
 
     def has(self, kind: RoleKind) -> bool:
         return any(r.kind == kind for r in self.roles)
+
+
+def actor_of(person: PersonRecord) -> Actor:
+    """The person as stored (the outbox's recipients) as an actor the policy can judge."""
+    roles = frozenset(
+        Role(RoleKind(kind), CommitteeCode(code) if code else None) for kind, code in person.roles
+    )
+    return Actor(person_id=person.id, name=person.name, roles=roles, slack_user=person.slack_user)

@@ -77,15 +77,7 @@ class OutboxRepository:
         row.lease_until = now + lease
         row.attempts += 1
         await self._session.flush()
-        return NoticeRecord(
-            id=row.id,
-            case_id=row.case_id,
-            kind=row.kind,
-            destination=row.destination,
-            recipient_id=row.recipient_id,
-            payload=dict(row.payload),
-            attempts=row.attempts,
-        )
+        return _record(row)
 
     async def mark_sent(self, notice_id: int, *, ref: str | None, now: dt.datetime) -> None:
         await self._session.execute(
@@ -141,6 +133,25 @@ class OutboxRepository:
             .values(status=FAILED, lease_until=None, last_error=reason, sent_at=now)
         )
 
+    async def of_kind(self, kind: str) -> list[NoticeRecord]:
+        """Every notice of `kind`, sent or not, oldest first (operations and tests)."""
+        rows = await self._session.scalars(
+            select(NoticeRow).where(NoticeRow.kind == kind).order_by(NoticeRow.id)
+        )
+        return [_record(row) for row in rows]
+
     async def backlog(self) -> int:
         query = select(func.count()).select_from(NoticeRow).where(NoticeRow.status == PENDING)
         return await self._session.scalar(query) or 0
+
+
+def _record(row: NoticeRow) -> NoticeRecord:
+    return NoticeRecord(
+        id=row.id,
+        case_id=row.case_id,
+        kind=row.kind,
+        destination=row.destination,
+        recipient_id=row.recipient_id,
+        payload=dict(row.payload),
+        attempts=row.attempts,
+    )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.crypto import CaseCipher, KeyRing, new_data_key
 from storage.errors import AlreadyRecorded
 from storage.models import (
+    CaseActionRow,
     CaseActRow,
     CaseCommitteeRow,
     CaseKeyRow,
@@ -163,6 +164,9 @@ class CaseRepository:
         row.targets = []
         row.summary_sealed = None
         row.acts_other_sealed = None
+        await self._session.execute(
+            update(CaseActionRow).where(CaseActionRow.case_id == case_id).values(note_sealed=None)
+        )
         row.erased_at = now
         row.updated_at = now
         await self._session.flush()
@@ -182,6 +186,36 @@ class CaseRepository:
             count += 1
         await self._session.flush()
         return count
+
+    async def index_missing_names(self, *, batch: int = 500) -> int:
+        """Give targets stored before the name index (schema 0001) their index; how many."""
+        targets = list(
+            await self._session.scalars(
+                select(TargetRow).where(TargetRow.name_index.is_(None)).limit(batch)
+            )
+        )
+        if not targets:
+            return 0
+        index = await NameIndex.load(self._session, self._keyring)
+        keys = {
+            k.case_id: k
+            for k in await self._session.scalars(
+                select(CaseKeyRow).where(CaseKeyRow.case_id.in_({t.case_id for t in targets}))
+            )
+        }
+        for target in targets:
+            key = keys.get(target.case_id)
+            if key is None:  # its case's key is gone: nothing to index, and nothing to match
+                target.name_index = ""
+                continue
+            label = f"case/{target.case_id}"
+            cipher = CaseCipher(
+                target.case_id, self._keyring.unwrap(key.master_key_id, key.wrapped, label)
+            )
+            name = cipher.open(f"target/{target.kind}", target.name_sealed)
+            target.name_index = index.of(name) or ""
+        await self._session.flush()
+        return len(targets)
 
     async def by_idempotency_key(self, key: str) -> CaseRecord | None:
         return await self._one(select(CaseRow).where(CaseRow.idempotency_key == key))

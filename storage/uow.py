@@ -7,10 +7,13 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage.actions import ActionRepository
 from storage.audit import AuditRepository
 from storage.channels import ChannelRepository
 from storage.crypto import KeyRing
+from storage.digest_queries import DigestQueries
 from storage.engine import checkpoint, writer_lock
+from storage.ledgers import LedgerRepository
 from storage.outbox import OutboxRepository
 from storage.repositories import (
     CaseRepository,
@@ -30,6 +33,9 @@ class UnitOfWork:
     outbox: OutboxRepository
     audit: AuditRepository
     channels: ChannelRepository
+    digests: DigestQueries
+    actions: ActionRepository
+    ledgers: LedgerRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: KeyRing) -> None:
         self._sessions = sessions
@@ -50,6 +56,9 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.audit = AuditRepository(session, self._keyring)
         self.channels = ChannelRepository(session)
+        self.digests = DigestQueries(session)
+        self.actions = ActionRepository(session, self._keyring)
+        self.ledgers = LedgerRepository(session)
         return self
 
     async def __aexit__(

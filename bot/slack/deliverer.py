@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery_types import DeliveryError, Outgoing, Target
 from bot.rendering import Renderer, escape_mrkdwn
+from bot.slack.digest_delivery import send_digest
 from storage.records import PersonRecord, ThreadRecord
 
 TRANSIENT_ERRORS = frozenset(
@@ -30,6 +31,12 @@ class SlackDeliverer:
 
     async def to_person(self, person: PersonRecord, message: Outgoing) -> str:
         return await self._post(await self._dm(person), message, thread_ts=None)
+
+    async def send_digest(self, target: Target, message: Outgoing, *, resume: bool) -> str:
+        if isinstance(target, ThreadRecord):
+            raise DeliveryError("a digest is not posted in a case thread", transient=False)
+        channel = target if isinstance(target, str) else await self._dm(target)
+        return await send_digest(self._call, self._renderer, channel, message, resume=resume)
 
     async def already_sent(self, notice_id: int, target: Target) -> str | None:
         """The ts of this notice's message if an earlier attempt posted it (the process may

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -50,7 +50,10 @@ def register_events(
     core = services.core("slack")
 
     @app.event("member_joined_channel")
-    async def on_member_joined(event: dict, client: Any) -> None:
+    async def on_member_joined(body: dict, event: dict, client: Any) -> None:
+        await once(services, body, lambda: _member_joined(event, client))
+
+    async def _member_joined(event: dict, client: Any) -> None:
         channel = event.get("channel")
         if channel != services.directory.coordination_channel:
             return
@@ -59,16 +62,38 @@ def register_events(
             wake()
 
     @app.event("channel_shared")
-    async def on_channel_shared(event: dict) -> None:
+    async def on_channel_shared(body: dict, event: dict) -> None:
+        await once(services, body, lambda: _channel_shared(event))
+
+    async def _channel_shared(event: dict) -> None:
         channel = event.get("channel")
         if channel == services.directory.coordination_channel:
             await assess(ChannelFacts(channel, shared_externally=True, outsiders=0), core=core)
             wake()
 
     @app.event("user_change")
-    async def on_user_change(event: dict) -> None:
+    async def on_user_change(body: dict, event: dict) -> None:
+        await once(services, body, lambda: _user_change(event))
+
+    async def _user_change(event: dict) -> None:
         user = event.get("user") or {}
         if user.get("deleted"):
             await services.roster.deactivate(str(user.get("id")), services.uow)
         else:
             await services.roster.reactivate(str(user.get("id")), services.uow)
+
+
+async def once(services: Services, body: dict, handle: Callable[[], Awaitable[None]]) -> None:
+    """Slack redelivers an event it thinks we missed (up to 3 times): a redelivery of one
+    already handled has no second effect. It is marked handled only once handled, so a
+    redelivery after a failure is handled."""
+    event_id = str(body.get("event_id") or "")
+    if event_id:
+        async with services.uow() as uow:
+            if await uow.ledgers.event_handled(event_id):
+                return
+    await handle()
+    if event_id:
+        async with services.uow() as uow:
+            await uow.ledgers.claim_event(event_id, now=services.clock.now())
+            await uow.commit()

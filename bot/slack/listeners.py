@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.errors import incident_message
 from bot.results import template_for
 from bot.services import Services
+from bot.slack.digest_messages import digest_messages
 from bot.slack.events import SlackFacts, register_events
 from bot.slack.ids import SlackId
 from bot.slack.translate import command_text, form_values, state_query, view_idempotency_key
@@ -22,7 +23,8 @@ from commands.invocation import Invocation, parse
 from commands.policy import may_use_bot
 from commands.results import ReportForm
 from commands.roles import Actor
-from commands.run import run
+from digests.preview import DigestPreview
+from digests.run import run
 from storage.reference import find_states
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,11 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
 
     def message(result: object) -> dict[str, Any]:
         return renderer.json(f"slack/{template_for(result)}.message.json.j2", result=result)
+
+    def preview_messages(result: DigestPreview) -> list[dict[str, Any]]:
+        context = {"digest": result.digest, "audience_note": result.audience_note}
+        blocks = renderer.json("slack/digest.blocks.json.j2", **context)
+        return digest_messages(blocks, f"Digest preview: {result.digest.period.title}")
 
     facts = SlackFacts(services)
     register_events(app, services, facts, wake)
@@ -63,6 +70,10 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
             if isinstance(result, ReportForm):
                 view = renderer.json("slack/report_modal.view.json.j2", form=result)
                 await client.views_open(trigger_id=command["trigger_id"], view=view)
+                return
+            if isinstance(result, DigestPreview):
+                for part in preview_messages(result):
+                    await respond(response_type="ephemeral", **part)
                 return
             await respond(response_type="ephemeral", **message(result))
         except CommandError as problem:
@@ -129,7 +140,9 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
 
 
 ACK_BUDGET = 1.5  # Slack waits 3 s, and the round trip over the internet takes part of it
-KNOWN_VERBS = frozenset({"report", "status", "list", "help", "erase", "audit", "channel-check"})
+KNOWN_VERBS = frozenset(
+    {"report", "status", "list", "help", "erase", "audit", "channel-check", "digest"}
+)
 
 
 async def _finish_late(

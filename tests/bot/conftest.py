@@ -105,6 +105,7 @@ async def running_bot(
     directory: Path,
     *,
     socket_mode: bool = False,
+    scheduler: bool = False,
 ) -> AsyncIterator[BotUnderTest]:
     """The real app on a free loopback port, its database at head, its Slack the stand-in."""
     engine = create_engine(database_url)
@@ -119,6 +120,8 @@ async def running_bot(
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_APP_TOKEN": slack.app_token,
             "REPRISAL_BOT_MASTER_KEY": MASTER_KEY,
+            # Only the tests about schedules run them (at start they catch up on digests).
+            "REPRISAL_BOT_SCHEDULER": "on" if scheduler else "off",
         },
         env_file=None,
     )

@@ -128,6 +128,19 @@ NOTICES: dict[str, tuple[str, dict[str, Any]]] = {
     "urgent_case": ("urgent_case", {"case": view_case(URGENT, Visibility.FACTS)}),
     "report_saved_dm": ("report_saved", {"result": Saved("RPR-2026-0001", FACTS)}),
     "channel_unsafe": ("channel_unsafe", {"channel": "C0COORD01", "reason": "1 outsider"}),
+    "reminder_due_soon": (
+        "reminder",
+        {
+            "case": FACTS,
+            "due_on": dt.date(2026, 12, 1),
+            "overdue": False,
+            "mentions": ["<@U0CATFP01>", "<@U0CATAL01>"],
+        },
+    ),
+    "reminder_overdue_nobody": (
+        "reminder",
+        {"case": OUTLINE, "due_on": dt.date(2026, 11, 20), "overdue": True, "mentions": []},
+    ),
 }
 
 

@@ -83,6 +83,22 @@ async def test_a_deactivated_slack_account_loses_access_and_gets_no_mentions(
     assert "Viet Nam" in json.dumps(await bot.ask(IVAN, "status RPR-2026-0001"))
 
 
+async def test_a_late_redelivery_of_an_event_already_handled_has_no_second_effect(
+    bot: BotUnderTest,
+) -> None:
+    deleted = {"type": "user_change", "user": {"id": IVAN, "deleted": True}}
+    await send_event(bot, deleted, "Ev10")
+    await until_roster(bot, IVAN, present=False)
+    await send_event(bot, {"type": "user_change", "user": {"id": IVAN, "deleted": False}}, "Ev11")
+    await until_roster(bot, IVAN, present=True)
+    # Slack retries the first event (it thought the 2xx came too late): it is old news.
+    status = await send_event(bot, deleted, "Ev10", retry_num=1, retry_reason="http_timeout")
+    assert status == 200
+    await asyncio.sleep(0.3)  # events are handled just after their ack
+    assert bot.running.services.roster.person_for_slack_user(IVAN) is not None
+    assert "not in its directory" not in (await bot.ask(IVAN, "help"))["text"]
+
+
 async def test_an_outsider_joining_holds_case_details_and_alerts_the_secretariat(
     bot: BotUnderTest,
 ) -> None:

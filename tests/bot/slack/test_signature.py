@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from tests.bot.conftest import BotUnderTest
@@ -36,10 +37,33 @@ async def test_missing_signature_is_refused(bot: BotUnderTest) -> None:
     assert response.status == 401
 
 
-async def test_health_endpoint_reports_the_database_and_backlog(bot: BotUnderTest) -> None:
+async def test_health_endpoint_reports_the_database_scheduler_and_backlog(
+    bot: BotUnderTest,
+) -> None:
     response = await bot.http.get(f"{bot.url}/healthz")
     assert response.status == 200
-    assert await response.json() == {"status": "ok", "database": "ok", "outbox_backlog": 0}
+    assert await response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "scheduler": "off",  # this test's bot runs no schedules (REPRISAL_BOT_SCHEDULER=off)
+        "outbox_backlog": 0,
+    }
+
+
+async def test_health_endpoint_says_when_this_instance_runs_the_schedules(
+    database_url: str, slack, clock, example_directory
+) -> None:
+    from tests.bot.conftest import running_bot
+
+    async with running_bot(database_url, slack, clock, example_directory, scheduler=True) as bot:
+        for _ in range(100):
+            answer = await (await bot.http.get(f"{bot.url}/healthz")).json()
+            if answer["scheduler"] == "leader":
+                break
+            await asyncio.sleep(0.05)
+        assert answer["scheduler"] == "leader"
+        metrics = await (await bot.http.get(f"{bot.url}/metrics")).text()
+        assert "reprisal_bot_scheduler_leader 1.0" in metrics
 
 
 async def test_metrics_show_latency_by_command_and_the_outbox(bot: BotUnderTest) -> None:

@@ -1,0 +1,589 @@
+"""`reprisal-bot demo-data`: realistic, fictional cases and actions across the ten committees,
+sealed like real reports and written in bulk, to demo the monthly digest and to benchmark it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from tqdm import tqdm
+
+from bot.services import Services
+from commands import vocabulary as v
+from commands.roles import RoleKind
+from storage.actions import NewAction
+from storage.crypto import CaseCipher, KeyRing, new_data_key
+from storage.engine import writer_lock
+from storage.models import (
+    CaseActionRow,
+    CaseActRow,
+    CaseCommitteeRow,
+    CaseKeyRow,
+    CaseRow,
+    ReferenceCounterRow,
+    TargetRow,
+    TimelineRow,
+)
+from storage.name_index import NameIndex
+from storage.records import Consents, NewCase
+from storage.reference import committee, states
+
+BATCH = 1000  # cases per transaction
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    cases: int
+    actions: int
+    targets: int
+    closed: int
+    with_due_dates: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.cases:,} demo cases, {self.actions:,} actions and {self.targets:,} targets "
+            f"({self.closed:,} closed, {self.with_due_dates:,} awaiting a reply with a due date) "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+class Odds:
+    """Codes with relative weights, drawn from a seeded Random."""
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        self.codes = tuple(weights)
+        self._cumulative = tuple(_running_sum(weights.values()))
+
+    def draw(self, rng: random.Random) -> str:
+        return rng.choices(self.codes, cum_weights=self._cumulative)[0]
+
+    def draw_distinct(self, rng: random.Random, count: int) -> tuple[str, ...]:
+        chosen: list[str] = []
+        while len(chosen) < count:
+            if (code := self.draw(rng)) not in chosen:
+                chosen.append(code)
+        return tuple(sorted(chosen))
+
+
+LEADS = Odds(dict(CAT=18, CCPR=18, CEDAW=13, CRC=13, CERD=8, SPT=8, CESCR=6, CRPD=6, CED=6, CMW=4))
+COOPERATION = Odds(
+    dict(session_geneva=40, alternative_report=28, individual_communication=20, country_visit=8)
+    | dict(other=4)
+)
+SPT_COOPERATION = Odds(dict(country_visit=80, session_geneva=12, other=8))
+CED_COOPERATION = Odds(dict(urgent_action=40, session_geneva=25, individual_communication=25))
+SOURCE_OF = {
+    "session_geneva": "session",
+    "alternative_report": "email",
+    "individual_communication": "individual_communication",
+    "country_visit": "country_visit",
+    "urgent_action": "urgent_action",
+    "other": "other",
+}
+TIMING = Odds(dict(after=60, before=15, during=15, unknown=10))
+TARGET_TYPES = Odds(
+    dict(defender=36, ngo=14, lawyer=12, journalist=12, relative=12, other=6, nhri=5, npm=3)
+)
+ORGANISATIONS = {"ngo", "nhri", "npm"}
+COUNTS = Odds({"1": 60, "2": 18, "3": 10, "4": 6, "5": 6})
+ACTS = Odds(
+    dict(threats=14, intimidation=12, harassment=10, online_smear=8, travel_ban=8, surveillance=8)
+    | dict(arrest_detention=7, interrogation=5, lawsuits=4, public_denunciation=4, hate_speech=3)
+    | dict(passport_confiscation=3, family_ill_treatment=3, detention_ill_treatment=3)
+    | dict(police_raid=3, denial_of_return=2, disbarment=2, asset_freeze=2, foreign_funding=2)
+    | dict(licence_non_renewal=2, terrorism_label=2, budget_cuts=1, deportation_order=1)
+    | dict(work_permit_revoked=1, extremist_material=1, identity_disclosure=1, other=1)
+)
+ACT_COUNTS = Odds({"1": 50, "2": 35, "3": 15})
+OTHER_ACTS = ("Repeated tax inspections", "Summons by the security services", "Eviction")
+SIGNED_BY = Odds(dict(both=50, focal_point=35, chair=15))
+SUBSTANCE = Odds(dict(denial=45, investigation=25, protection=10, other=20))
+OUTCOME_AFTER = {
+    "denial": Odds(dict(denied=60, no_progress=30, other=10)),
+    "investigation": Odds(dict(positive=55, no_progress=35, other=10)),
+    "protection": Odds(dict(positive=85, other=15)),
+    "other": Odds(dict(no_progress=50, positive=25, other=25)),
+    None: Odds(dict(no_progress=60, withdrawn=25, other=15)),
+}
+FIRST_NAMES = (
+    "Amina Kofi Leila Tomás Nadia Ibrahim Mei Arjun Sofia Yusuf Elena Kwame Fatima Diego Aisha "
+    "Omar Lucía Dmitri Zainab Hamid Ngozi Pablo Farah Jamal Irina Tenzin Marisol Samir Ayesha "
+    "Joseph Chidi Rania Viktor Nasrin Mateo Esi"
+)
+FIRST = tuple(FIRST_NAMES.split())
+LAST_NAMES = (
+    "Diallo Mensah Haddad Okafor Rahman Costa Nguyen Petrova Silva Karimi Mwangi Rossi Hussein "
+    "Morales Chen Kaya Traoré Ivanova Banda Alvarez Sato Kumar Osei Fernandes Abdi Popescu "
+    "Nasser Quispe Achieng Lindqvist Moreau Sandoval Tembo Yilmaz Zhou Barzani"
+)
+LAST = tuple(LAST_NAMES.split())
+FORMS = ("Centre", "Network", "Association", "Coalition", "Forum", "Initiative", "Alliance")
+CAUSES = ("Human Rights", "Justice", "Women's Rights", "Child Rights", "Press Freedom")
+CAUSES += ("Legal Aid", "Minority Rights", "Disability Rights")
+
+
+@dataclass(slots=True)
+class Names:
+    """Fictional names: fresh ones never repeat (until 35,000 are used), and a few of each
+    State's recent targets are named again in a later case of that State."""
+
+    rng: random.Random
+    repeat: float = 0.12
+    _fresh: int = 0
+    _offset: int = 0
+    _orgs: dict[str, int] = field(default_factory=dict)
+    _recent: dict[str, list[list[Any]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._offset = self.rng.randrange(len(FIRST) * len(LAST))
+
+    def person(self) -> str:
+        plain = len(FIRST) * len(LAST)
+        block, n = divmod(self._fresh, plain)
+        self._fresh += 1
+        first, last = divmod((n * 469 + self._offset) % plain, len(LAST))  # 469: coprime
+        middle = f" {chr(ord('A') + (block - 1) % 26)}." if block else ""
+        return f"{FIRST[first]}{middle} {LAST[last]}"
+
+    def organisation(self, kind: str, state: str) -> str:
+        if kind != "ngo":
+            body = "Human Rights Commission" if kind == "nhri" else "Preventive Mechanism"
+            return f"National {body} of {state}"
+        n = self._orgs[state] = self._orgs.get(state, -1) + 1
+        form, cause = divmod(n % (len(FORMS) * len(CAUSES)), len(CAUSES))
+        return f"{FORMS[form]} for {CAUSES[cause]} in {state}"
+
+    def targets(self, state: str, kind: str, count: int) -> tuple[list[str], list[str]]:
+        """(persons, organisations) named in a new case against `state`."""
+        organisation = kind in ORGANISATIONS
+        named = count if not organisation and self.rng.random() < 0.85 else 0
+        people = [self.person() for _ in range(named)]
+        orgs = [self.organisation(kind, state)] if organisation else []
+        recent = self._recent.setdefault(state, [])
+        wanted = "organisation" if organisation else "person"
+        again = [entry for entry in recent if entry[0] == wanted]
+        if (people or orgs) and again and self.rng.random() < self.repeat:
+            entry = self.rng.choice(again)
+            (orgs if organisation else people)[0] = entry[1]
+            entry[2] += 1
+            if entry[2] >= 3:  # named in three cases: enough
+                recent.remove(entry)
+        elif people or orgs:
+            recent.append([wanted, (orgs or people)[0], 1])
+            del recent[:-4]
+        return people, orgs
+
+
+@dataclass(slots=True)
+class Track:
+    """A case's actions as they are drawn; none after today."""
+
+    today: dt.date
+    actor: int
+    committees: tuple[str, ...]
+    actions: list[NewAction] = field(default_factory=list)
+
+    def add(
+        self,
+        kind: str,
+        day: dt.date,
+        detail: dict[str, object] | None = None,
+        due: dt.date | None = None,
+        actor: int | None = None,
+    ) -> bool:
+        if day > self.today:
+            return False
+        self.actions.append(NewAction(kind, day, actor or self.actor, self.committees, detail, due))
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One planned case: its facts, where it stands and what was done."""
+
+    facts: NewCase
+    reporter_id: int
+    stage: str
+    reply_due_on: dt.date | None
+    closed_on: dt.date | None
+    outcome: str | None
+    actions: tuple[NewAction, ...]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(slots=True)
+class Planner:
+    """Draws cases, deterministically for a seed, a clock and a directory."""
+
+    rng: random.Random
+    today: dt.date
+    now: dt.datetime
+    reply_due_days: int
+    reporters: dict[str, list[int]]
+    asg_id: int | None
+    names: Names
+    states: Odds
+
+    def received_dates(self, count: int, months: int) -> list[dt.date]:
+        """Spread over the last `months` months, the latest half again as busy as the first."""
+        span = max(1, round(months * 30.44))
+        busier = 0.5
+        days = []
+        for _ in range(count):
+            u = self.rng.random() * (1 + busier / 2)
+            x = (math.sqrt(1 + 2 * busier * u) - 1) / busier  # inverse of x + busier * x²/2
+            days.append(self.today - dt.timedelta(days=span - min(span, int(x * (span + 1)))))
+        return sorted(days)
+
+    def draft(self, received_on: dt.date) -> Draft:
+        facts = self.facts(received_on)
+        reporter = self.rng.choice(self.reporters[facts.lead_committee])
+        joint = facts.consents.share_committees and facts.confidentiality == "shared"
+        codes = (facts.lead_committee, *facts.other_committees) if joint else ()
+        track = Track(self.today, reporter, codes or (facts.lead_committee,))
+        stage, due, closed_on, outcome = self.follow(facts, track)
+        created = self._moment(received_on + self.rng.randint(0, 2) * DAY)
+        actions = tuple(sorted(track.actions, key=lambda a: a.taken_on))
+        last = max([a.taken_on for a in actions] + [closed_on or received_on])
+        updated = max(created, self._moment(last))
+        return Draft(facts, reporter, stage, due, closed_on, outcome, actions, created, updated)
+
+    def facts(self, received_on: dt.date) -> NewCase:
+        rng = self.rng
+        state, lead = self.states.draw(rng), LEADS.draw(rng)
+        others = rng.sample([c for c in LEADS.codes if c != lead], k=rng.randint(1, 3))
+        cooperation = {"SPT": SPT_COOPERATION, "CED": CED_COOPERATION}.get(lead, COOPERATION)
+        coop = cooperation.draw(rng)
+        kind, count = TARGET_TYPES.draw(rng), int(COUNTS.draw(rng))
+        people, orgs = self.names.targets(state, kind, count)
+        acts = ACTS.draw_distinct(rng, int(ACT_COUNTS.draw(rng)))
+        timing = TIMING.draw(rng)
+        shared = rng.random() < 0.6
+        return NewCase(
+            state_party=state,
+            lead_committee=lead,
+            other_committees=tuple(sorted(others)) if rng.random() < 0.25 else (),
+            received_on=received_on,
+            source=SOURCE_OF[coop] if rng.random() < 0.65 else "email",
+            cooperation=coop,
+            timing=timing,
+            target_type=kind,
+            target_count=count,
+            target_names=tuple(people),
+            organisations=tuple(orgs),
+            acts=acts,
+            acts_other=rng.choice(OTHER_ACTS) if "other" in acts else None,
+            summary=_summary(people or orgs, kind, count, lead, coop, acts, timing),
+            urgent=rng.random() < 0.1,
+            confidentiality="shared" if shared else "restricted",
+            consents=Consents(
+                share_committees=shared,
+                share_asg=rng.random() < 0.4,
+                name_to_state=rng.random() < 0.3,
+                publish=shared and rng.random() < 0.17,
+            ),
+        )
+
+    def follow(
+        self, facts: NewCase, track: Track
+    ) -> tuple[str, dt.date | None, dt.date | None, str | None]:
+        """Stage, reply due date, closing date and outcome, with the actions that led there."""
+        rng, age = self.rng, (self.today - facts.received_on).days
+        start = facts.received_on + rng.randint(1, 3 if facts.urgent else 30) * DAY
+        if start > self.today or rng.random() < 0.03:
+            return ("received" if age < 7 else "under_assessment"), None, None, None
+        self.extras(facts, track, start)
+        stage, due, substance = "action_taken", None, None
+        if rng.random() < 0.85:
+            stage, due, substance = self.letter(track, start)
+        if stage == "reply_received" and rng.random() < 0.3:
+            after = max(a.taken_on for a in track.actions) + rng.randint(5, 40) * DAY
+            if track.add("follow_up_selected", after):
+                stage = "follow_up"
+        if rng.random() < (0.35 if age > 180 else 0.1 if stage != "awaiting_reply" else 0):
+            last = max(a.taken_on for a in track.actions)
+            closed_on = min(self.today, last + rng.randint(7, 90) * DAY)
+            return "closed", None, closed_on, OUTCOME_AFTER[substance].draw(rng)
+        return stage, due, None, None
+
+    def letter(self, track: Track, day: dt.date) -> tuple[str, dt.date | None, str | None]:
+        """A letter, perhaps a reminder, perhaps the State's reply."""
+        rng, days = self.rng, self.reply_due_days
+        due = day + days * DAY
+        track.add("letter_to_state", day, {"signed_by": SIGNED_BY.draw(rng)}, due)
+        replied = day + rng.randint(14, days * 2) * DAY if rng.random() < 0.6 else None
+        reminded = due + rng.randint(7, 21) * DAY
+        later = reminded + days // 2 * DAY
+        reminder = {"signed_by": SIGNED_BY.draw(rng)}
+        if replied is None or reminded < replied:
+            due = later if track.add("reminder_to_state", reminded, reminder, later) else due
+        substance = SUBSTANCE.draw(rng)
+        if replied is not None and track.add("state_reply", replied, {"substance": substance}):
+            return "reply_received", None, substance
+        return "awaiting_reply", due, None
+
+    def extras(self, facts: NewCase, track: Track, start: dt.date) -> None:
+        """What else the committees (and the ASG) did besides writing to the State."""
+        rng, consents = self.rng, facts.consents
+        if consents.share_asg and (facts.urgent or rng.random() < 0.25):
+            referred = start + rng.randint(0, 10) * DAY
+            if track.add("asg_referral", referred) and rng.random() < 0.5:
+                track.add("asg_raised", referred + rng.randint(10, 40) * DAY, actor=self.asg_id)
+        if rng.random() < 0.15:
+            place = "geneva" if rng.random() < 0.75 else "new_york"
+            track.add("mission_meeting", start + rng.randint(5, 60) * DAY, {"place": place})
+        if facts.cooperation == "individual_communication" and rng.random() < 0.4:
+            track.add("interim_measures", start + rng.randint(0, 3) * DAY)
+        if consents.publish and rng.random() < 0.5:
+            track.add("public_statement", start + rng.randint(7, 60) * DAY)
+        if consents.publish and committee(facts.lead_committee).publishes_letters:
+            track.add("letter_published", start + rng.randint(10, 60) * DAY)
+        if rng.random() < 0.12:
+            track.add("special_procedures", start + rng.randint(0, 30) * DAY)
+        if rng.random() < 0.06:
+            track.add("loi_or_co", start + rng.randint(30, 200) * DAY)
+
+    def _moment(self, day: dt.date) -> dt.datetime:
+        minutes = self.rng.randrange(7 * 60, 17 * 60)
+        moment = dt.datetime.combine(day, dt.time(), dt.UTC) + dt.timedelta(minutes=minutes)
+        return min(moment, self.now)
+
+
+async def generate(
+    services: Services,
+    cases: int,
+    *,
+    seed: int = 1,
+    months: int = 36,
+    progress: bool = True,
+    write: Callable[[str], None] = print,
+) -> DemoSummary:
+    """Add `cases` fictional cases received over the last `months` months, with their actions;
+    the same seed, clock and directory give the same facts."""
+    started = time.perf_counter()
+    planner = _planner(services, seed)
+    dates = planner.received_dates(cases, months)
+    totals = [0, 0, 0, 0]  # actions, targets, closed, with due dates
+    bar = tqdm(total=cases, unit="case", desc="demo data", file=sys.stderr, disable=not progress)
+    with bar:
+        for at in range(0, cases, BATCH):
+            drafts = [planner.draft(day) for day in dates[at : at + BATCH]]
+            async with _writing(services) as session:
+                index = await NameIndex.load(session, services.keyring)
+                await _store(await session.connection(), drafts, services.keyring, index)
+            totals[0] += sum(len(d.actions) for d in drafts)
+            totals[1] += sum(len(d.facts.target_names) + len(d.facts.organisations) for d in drafts)
+            totals[2] += sum(d.stage == "closed" for d in drafts)
+            totals[3] += sum(d.reply_due_on is not None for d in drafts)
+            bar.update(len(drafts))
+    summary = DemoSummary(cases, *totals, seconds=time.perf_counter() - started)
+    write(str(summary))
+    return summary
+
+
+def _planner(services: Services, seed: int) -> Planner:
+    """Reporters per lead committee: its focal points and alternates, or else anyone."""
+    rng = random.Random(seed)
+    ids = services.roster.person_ids
+    anyone = sorted(ids.values())
+    if not anyone:
+        raise ValueError("the directory has nobody to report the demo cases")
+    directory, reporters = services.directory, {}
+    for code in LEADS.codes:
+        holders = [
+            *directory.holders(RoleKind.FOCAL_POINT, code),  # type: ignore[arg-type]
+            *directory.holders(RoleKind.ALTERNATE, code),  # type: ignore[arg-type]
+        ]
+        reporters[code] = [ids[p.key] for p in holders if p.key in ids] or anyone
+    asg = [ids[p.key] for p in directory.holders(RoleKind.ASG_OFFICE) if p.key in ids]
+    order = list(states())
+    rng.shuffle(order)  # a long tail: a few States have most of the cases
+    skew = Odds({state: 1 / (rank + 1) ** 0.9 for rank, state in enumerate(order)})
+    today = services.clock.today()
+    names = Names(random.Random(rng.random()))
+    due_days = services.directory.reply_due_days
+    return Planner(rng, today, services.clock.now(), due_days, reporters, asg[0], names, skew)
+
+
+@asynccontextmanager
+async def _writing(services: Services) -> AsyncIterator[AsyncSession]:
+    """One transaction, taking turns with the bot's other writers on SQLite."""
+    async with AsyncExitStack() as stack:
+        lock = writer_lock(services.engine)
+        if lock is not None:
+            await stack.enter_async_context(lock)
+        session = await stack.enter_async_context(services.sessions())
+        await stack.enter_async_context(session.begin())
+        yield session
+
+
+async def _store(
+    connection: AsyncConnection, drafts: Sequence[Draft], keyring: KeyRing, index: NameIndex
+) -> None:
+    """Insert the drafts, sealed with a data key each, in one executemany per table."""
+    ids = await _reserve_ids(connection, len(drafts))
+    references = await _reserve_references(connection, [d.facts.received_on.year for d in drafts])
+    rows: dict[Any, list[dict[str, Any]]] = {table: [] for table in _TABLES}
+    for case_id, reference, draft in zip(ids, references, drafts, strict=True):
+        _rows(rows, case_id, reference, draft, keyring, index)
+    for table in _TABLES:
+        if rows[table]:
+            await connection.execute(insert(table), rows[table])
+
+
+_ROWS = (CaseRow, CaseKeyRow, CaseCommitteeRow, CaseActRow, TargetRow, CaseActionRow, TimelineRow)
+_TABLES = tuple(row.__table__ for row in _ROWS)  # in the order foreign keys need
+
+
+_NEXT_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)"
+)
+
+
+async def _reserve_ids(connection: AsyncConnection, count: int) -> list[int]:
+    """Case ids, known before inserting because each one is bound into its ciphertexts."""
+    if connection.dialect.name == "postgresql":
+        drawn = await connection.scalars(_NEXT_IDS, {"n": count})
+        return sorted(drawn)
+    # SQLite: the transaction holds the write lock (BEGIN IMMEDIATE), so max + 1 is ours.
+    first = (await connection.scalar(select(func.max(CaseRow.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
+async def _reserve_references(connection: AsyncConnection, years: Sequence[int]) -> list[str]:
+    """RPR-<year>-<n> from the per-year counters, which move on so later reports follow."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    counter = ReferenceCounterRow.__table__
+    first: dict[int, int] = {}
+    for year in sorted(set(years)):
+        wanted = years.count(year)
+        await connection.execute(
+            dialect.insert(counter).values(year=year, last=0).on_conflict_do_nothing()
+        )
+        last = await connection.scalar(
+            update(counter)
+            .where(counter.c.year == year)
+            .values(last=counter.c.last + wanted)
+            .returning(counter.c.last)
+        )
+        first[year] = int(last or 0) - wanted + 1
+    references = []
+    for year in years:
+        references.append(f"RPR-{year}-{first[year]:04d}")
+        first[year] += 1
+    return references
+
+
+def _rows(
+    rows: dict[Any, list[dict[str, Any]]],
+    case_id: int,
+    reference: str,
+    draft: Draft,
+    keyring: KeyRing,
+    index: NameIndex,
+) -> None:
+    """Append the case's rows to `rows`, its identifying fields sealed as CaseRepository does."""
+    new, data_key = draft.facts, new_data_key()
+    master_key_id, wrapped = keyring.wrap(data_key, f"case/{case_id}")
+    cipher = CaseCipher(case_id, data_key)
+    rows[CaseRow.__table__].append(
+        _case_columns(new)
+        | dict(id=case_id, reference=reference, idempotency_key=None, reporter_id=draft.reporter_id)
+        | dict(stage=draft.stage, reply_due_on=draft.reply_due_on, closed_on=draft.closed_on)
+        | dict(outcome=draft.outcome, created_at=draft.created_at, updated_at=draft.updated_at)
+        | dict(erased_at=None, summary_sealed=cipher.seal("summary", new.summary))
+        | dict(acts_other_sealed=cipher.seal("acts_other", new.acts_other or ""))
+    )
+    rows[CaseKeyRow.__table__].append(
+        dict(case_id=case_id, master_key_id=master_key_id, wrapped=wrapped)
+    )
+    rows[CaseCommitteeRow.__table__] += [
+        dict(case_id=case_id, committee_code=code) for code in new.other_committees
+    ]
+    rows[CaseActRow.__table__] += [dict(case_id=case_id, act=act) for act in new.acts]
+    rows[TargetRow.__table__] += [
+        dict(
+            case_id=case_id,
+            kind=kind,
+            name_sealed=cipher.seal(f"target/{kind}", name),
+            name_index=index.of(name),
+        )
+        for kind, names in (("person", new.target_names), ("organisation", new.organisations))
+        for name in names
+    ]
+    rows[CaseActionRow.__table__] += [
+        dict(case_id=case_id, kind=a.kind, taken_on=a.taken_on, actor_id=a.actor_id)
+        | dict(committees=list(a.committees), detail=dict(a.detail or {}), due_on=a.due_on)
+        | dict(note_sealed=None, created_at=max(draft.created_at, _noon(a.taken_on)))
+        for a in draft.actions
+    ]
+    rows[TimelineRow.__table__].append(
+        dict(case_id=case_id, at=draft.created_at, actor_id=draft.reporter_id)
+        | dict(kind="reported", detail={})
+    )
+
+
+def _case_columns(new: NewCase) -> dict[str, Any]:
+    return dict(
+        state_party=new.state_party,
+        lead_committee=new.lead_committee,
+        received_on=new.received_on,
+        source=new.source,
+        cooperation=new.cooperation,
+        timing=new.timing,
+        target_type=new.target_type,
+        target_count=new.target_count,
+        urgent=new.urgent,
+        confidentiality=new.confidentiality,
+        consent_share_committees=new.consents.share_committees,
+        consent_share_asg=new.consents.share_asg,
+        consent_name_to_state=new.consents.name_to_state,
+        consent_publish=new.consents.publish,
+    )
+
+
+def _summary(
+    named: Sequence[str],
+    kind: str,
+    count: int,
+    lead: str,
+    cooperation: str,
+    acts: Sequence[str],
+    timing: str,
+) -> str:
+    """A short, plainly fictional summary."""
+    who = named[0] if named else f"A {v.TARGET_TYPES[kind].lower()}"
+    if count > 1:
+        who += f" and {count - 1} other{'s' if count > 2 else ''}"
+    how = v.COOPERATION[cooperation].lower()
+    what = ", ".join(v.ACTS[act].lower().replace(" (describe below)", "") for act in acts)
+    when = {"before": " before the cooperation", "during": " during it", "after": " after it"}
+    return (
+        f"{who} cooperated with {lead} ({how}) and reports: {what}"
+        f"{when.get(timing, '')}. Fictional demo data."
+    )
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), dt.UTC)
+
+
+def _running_sum(values: Any) -> list[float]:
+    total, sums = 0.0, []
+    for value in values:
+        total += value
+        sums.append(total)
+    return sums

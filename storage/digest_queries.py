@@ -1,0 +1,290 @@
+"""The queries a digest needs, without unsealing anything: facts and counts only.
+
+Digests cover every case of a period (100,000 cases must build in under two seconds), so
+cases are read with Core selects of their fact columns, never as ORM objects with their keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from storage.models import (
+    CaseActionRow,
+    CaseActRow,
+    CaseCommitteeRow,
+    CaseRow,
+    TargetRow,
+)
+from storage.records import CaseRecord, Consents, NewCase
+
+_CHUNK = 5000  # ids per IN (...) list: under every engine's limit on bound parameters
+_FACT_COLUMNS = (
+    CaseRow.id,
+    CaseRow.reference,
+    CaseRow.reporter_id,
+    CaseRow.state_party,
+    CaseRow.lead_committee,
+    CaseRow.received_on,
+    CaseRow.source,
+    CaseRow.cooperation,
+    CaseRow.timing,
+    CaseRow.target_type,
+    CaseRow.target_count,
+    CaseRow.urgent,
+    CaseRow.confidentiality,
+    CaseRow.consent_share_committees,
+    CaseRow.consent_share_asg,
+    CaseRow.consent_name_to_state,
+    CaseRow.consent_publish,
+    CaseRow.stage,
+    CaseRow.created_at,
+    CaseRow.updated_at,
+    CaseRow.erased_at,
+    CaseRow.reply_due_on,
+    CaseRow.closed_on,
+    CaseRow.outcome,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """A case as digests read it: the record the policy judges (no names, no summary), and
+    the follow-up columns."""
+
+    case: CaseRecord
+    reply_due_on: dt.date | None
+    closed_on: dt.date | None
+    outcome: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFacts:
+    case_id: int
+    kind: str
+    taken_on: dt.date
+    committees: tuple[str, ...]
+    detail: dict[str, object]
+
+
+class DigestQueries:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def received_between(self, start: dt.date, end: dt.date) -> list[CaseFacts]:
+        """Cases received from `start` (included) to `end` (excluded)."""
+        return await self._facts(
+            select(*_FACT_COLUMNS).where(CaseRow.received_on >= start, CaseRow.received_on < end)
+        )
+
+    async def closed_between(self, start: dt.date, end: dt.date) -> list[CaseFacts]:
+        return await self._facts(
+            select(*_FACT_COLUMNS).where(CaseRow.closed_on >= start, CaseRow.closed_on < end)
+        )
+
+    async def open_with_reply_due_before(self, day: dt.date) -> list[CaseFacts]:
+        """Open cases whose State reply was due before `day`."""
+        return await self._facts(
+            select(*_FACT_COLUMNS).where(CaseRow.stage != "closed", CaseRow.reply_due_on < day)
+        )
+
+    async def open_with_reply_due_between(self, start: dt.date, end: dt.date) -> list[CaseFacts]:
+        return await self._facts(
+            select(*_FACT_COLUMNS).where(
+                CaseRow.stage != "closed",
+                CaseRow.reply_due_on >= start,
+                CaseRow.reply_due_on < end,
+            )
+        )
+
+    async def open_received_before(self, day: dt.date) -> list[CaseFacts]:
+        """Every case still open at `day` (received before it, not closed before it)."""
+        return await self._facts(
+            select(*_FACT_COLUMNS).where(
+                CaseRow.received_on < day,
+                (CaseRow.closed_on.is_(None)) | (CaseRow.closed_on >= day),
+            )
+        )
+
+    async def open_in_stages(self, stages: Sequence[str], day: dt.date) -> list[CaseFacts]:
+        """Open cases received before `day` that are in one of `stages`."""
+        return await self._facts(
+            select(*_FACT_COLUMNS).where(CaseRow.stage.in_(stages), CaseRow.received_on < day)
+        )
+
+    async def by_ids(self, ids: Iterable[int]) -> list[CaseFacts]:
+        found: list[CaseFacts] = []
+        wanted = sorted(set(ids))
+        for at in range(0, len(wanted), _CHUNK):
+            chunk = wanted[at : at + _CHUNK]
+            found += await self._facts(select(*_FACT_COLUMNS).where(CaseRow.id.in_(chunk)))
+        return found
+
+    async def actions_between(self, start: dt.date, end: dt.date) -> list[ActionFacts]:
+        rows = await self._session.execute(
+            select(
+                CaseActionRow.case_id,
+                CaseActionRow.kind,
+                CaseActionRow.taken_on,
+                CaseActionRow.committees,
+                CaseActionRow.detail,
+            )
+            .where(CaseActionRow.taken_on >= start, CaseActionRow.taken_on < end)
+            .order_by(CaseActionRow.taken_on, CaseActionRow.id)
+        )
+        return [
+            ActionFacts(case_id, kind, taken_on, tuple(committees or ()), dict(detail or {}))
+            for case_id, kind, taken_on, committees, detail in rows
+        ]
+
+    async def cases_with_action(self, kind: str, case_ids: Sequence[int]) -> set[int]:
+        """Which of `case_ids` have had an action of `kind` at any time."""
+        found: set[int] = set()
+        wanted = sorted(set(case_ids))
+        for at in range(0, len(wanted), _CHUNK):
+            query = (
+                select(CaseActionRow.case_id)
+                .distinct()
+                .where(
+                    CaseActionRow.kind == kind, CaseActionRow.case_id.in_(wanted[at : at + _CHUNK])
+                )
+            )
+            found.update(await self._session.scalars(query))
+        return found
+
+    async def received_per_day(self, start: dt.date, end: dt.date) -> dict[dt.date, int]:
+        """How many cases were received on each day that had any."""
+        rows = await self._session.execute(
+            select(CaseRow.received_on, func.count())
+            .where(CaseRow.received_on >= start, CaseRow.received_on < end)
+            .group_by(CaseRow.received_on)
+        )
+        return {day: count for day, count in rows}
+
+    async def per_committee(self, start: dt.date, end: dt.date) -> dict[str, int]:
+        """Cases received in the period, per committee concerned (lead or other)."""
+        in_period = (CaseRow.received_on >= start, CaseRow.received_on < end)
+        counts: dict[str, int] = defaultdict(int)
+        lead = select(CaseRow.lead_committee, func.count()).where(*in_period)
+        for code, count in await self._session.execute(lead.group_by(CaseRow.lead_committee)):
+            counts[code] += count
+        others = (
+            select(CaseCommitteeRow.committee_code, func.count())
+            .join(CaseRow, CaseRow.id == CaseCommitteeRow.case_id)
+            .where(*in_period)
+            .group_by(CaseCommitteeRow.committee_code)
+        )
+        for code, count in await self._session.execute(others):
+            counts[code] += count
+        return dict(counts)
+
+    async def committees_per_state(self, start: dt.date, end: dt.date) -> dict[str, set[str]]:
+        """For cases received in the period and not restricted: the committees before which
+        each State has cases."""
+        shared = (
+            CaseRow.received_on >= start,
+            CaseRow.received_on < end,
+            CaseRow.confidentiality == "shared",
+            CaseRow.consent_share_committees.is_(True),
+        )
+        found: dict[str, set[str]] = defaultdict(set)
+        lead = select(CaseRow.state_party, CaseRow.lead_committee).where(*shared).distinct()
+        for state, code in await self._session.execute(lead):
+            found[state].add(code)
+        others = (
+            select(CaseRow.state_party, CaseCommitteeRow.committee_code)
+            .join(CaseRow, CaseRow.id == CaseCommitteeRow.case_id)
+            .where(*shared)
+            .distinct()
+        )
+        for state, code in await self._session.execute(others):
+            found[state].add(code)
+        return dict(found)
+
+    async def repeated_targets(self, start: dt.date, end: dt.date) -> list[list[int]]:
+        """Groups of cases received in the period that name the same person or organisation
+        (by the keyed name index), each group's case ids in order."""
+        in_period = select(CaseRow.id).where(
+            CaseRow.received_on >= start, CaseRow.received_on < end
+        )
+        repeated = (
+            select(TargetRow.name_index)
+            .where(TargetRow.name_index.is_not(None), TargetRow.name_index != "")
+            .where(TargetRow.case_id.in_(in_period))
+            .group_by(TargetRow.name_index)
+            .having(func.count(distinct(TargetRow.case_id)) > 1)
+        )
+        rows = await self._session.execute(
+            select(TargetRow.name_index, TargetRow.case_id)
+            .where(TargetRow.name_index.in_(repeated), TargetRow.case_id.in_(in_period))
+            .distinct()
+            .order_by(TargetRow.name_index, TargetRow.case_id)
+        )
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, case_id in rows:
+            groups[str(index)].append(case_id)
+        return sorted(groups.values())
+
+    async def _facts(self, query: Select[*tuple[Any, ...]]) -> list[CaseFacts]:
+        rows = (await self._session.execute(query.order_by(CaseRow.id))).all()
+        ids = [row.id for row in rows]
+        others = await self._pairs(CaseCommitteeRow.case_id, CaseCommitteeRow.committee_code, ids)
+        acts = await self._pairs(CaseActRow.case_id, CaseActRow.act, ids)
+        return [_facts(row, others.get(row.id, ()), acts.get(row.id, ())) for row in rows]
+
+    async def _pairs(
+        self, key: InstrumentedAttribute[int], value: InstrumentedAttribute[str], ids: list[int]
+    ) -> dict[int, tuple[str, ...]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        for at in range(0, len(ids), _CHUNK):
+            query = select(key, value).where(key.in_(ids[at : at + _CHUNK]))
+            for case_id, item in await self._session.execute(query):
+                found[case_id].append(item)
+        return {case_id: tuple(sorted(items)) for case_id, items in found.items()}
+
+
+def _facts(r: Row[*tuple[Any, ...]], others: tuple[str, ...], acts: tuple[str, ...]) -> CaseFacts:
+    """A Row of _FACT_COLUMNS, as the record the policy reads."""
+    facts = NewCase(
+        state_party=r.state_party,
+        lead_committee=r.lead_committee,
+        other_committees=others,
+        received_on=r.received_on,
+        source=r.source,
+        cooperation=r.cooperation,
+        timing=r.timing,
+        target_type=r.target_type,
+        target_count=r.target_count,
+        target_names=(),
+        organisations=(),
+        acts=acts,
+        acts_other=None,
+        summary="",
+        urgent=r.urgent,
+        confidentiality=r.confidentiality,
+        consents=Consents(
+            share_committees=r.consent_share_committees,
+            share_asg=r.consent_share_asg,
+            name_to_state=r.consent_name_to_state,
+            publish=r.consent_publish,
+        ),
+    )
+    case = CaseRecord(
+        id=r.id,
+        reference=r.reference,
+        reporter_id=r.reporter_id,
+        reporter_name="",
+        stage=r.stage,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        facts=facts,
+        erased=r.erased_at is not None,
+    )
+    return CaseFacts(case, r.reply_due_on, r.closed_on, r.outcome)

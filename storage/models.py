@@ -325,3 +325,36 @@ class SlackEventRow(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class CaseLinkRow(Base):
+    """Two cases known to be related (the same person, the same events); stored once, with the
+    lower case id first."""
+
+    __tablename__ = "case_links"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    linked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CaseMessageRow(Base):
+    """A message someone posted in a case's thread: kept with the case (sealed with its key),
+    so the record is complete outside Slack."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(64))  # Slack's ts: the same message is kept once
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    text_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    __table_args__ = (UniqueConstraint("platform", "ref"),)

@@ -18,6 +18,7 @@ from storage.models import (
     CaseActRow,
     CaseCommitteeRow,
     CaseKeyRow,
+    CaseMessageRow,
     CaseRow,
     CaseThreadRow,
     PersonRow,
@@ -166,6 +167,9 @@ class CaseRepository:
         row.acts_other_sealed = None
         await self._session.execute(
             update(CaseActionRow).where(CaseActionRow.case_id == case_id).values(note_sealed=None)
+        )
+        await self._session.execute(
+            update(CaseMessageRow).where(CaseMessageRow.case_id == case_id).values(text_sealed=None)
         )
         row.erased_at = now
         row.updated_at = now

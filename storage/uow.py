@@ -14,6 +14,8 @@ from storage.crypto import KeyRing
 from storage.digest_queries import DigestQueries
 from storage.engine import checkpoint, writer_lock
 from storage.ledgers import LedgerRepository
+from storage.links import LinkRepository
+from storage.messages import MessageRepository
 from storage.outbox import OutboxRepository
 from storage.repositories import (
     CaseRepository,
@@ -36,6 +38,8 @@ class UnitOfWork:
     digests: DigestQueries
     actions: ActionRepository
     ledgers: LedgerRepository
+    links: LinkRepository
+    messages: MessageRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: KeyRing) -> None:
         self._sessions = sessions
@@ -59,6 +63,8 @@ class UnitOfWork:
         self.digests = DigestQueries(session)
         self.actions = ActionRepository(session, self._keyring)
         self.ledgers = LedgerRepository(session)
+        self.links = LinkRepository(session)
+        self.messages = MessageRepository(session, self._keyring)
         return self
 
     async def __aexit__(

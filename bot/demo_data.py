@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
@@ -25,6 +26,7 @@ from storage.actions import NewAction
 from storage.crypto import CaseCipher, KeyRing, new_data_key
 from storage.engine import writer_lock
 from storage.models import (
+    Base,
     CaseActionRow,
     CaseActRow,
     CaseCommitteeRow,
@@ -36,7 +38,7 @@ from storage.models import (
 )
 from storage.name_index import NameIndex
 from storage.records import Consents, NewCase
-from storage.reference import committee, states
+from storage.reference import CommitteeCode, committee, states
 
 BATCH = 1000  # cases per transaction
 DAY = dt.timedelta(days=1)
@@ -64,7 +66,7 @@ class Odds:
 
     def __init__(self, weights: Mapping[str, float]) -> None:
         self.codes = tuple(weights)
-        self._cumulative = tuple(_running_sum(weights.values()))
+        self._cumulative = tuple(accumulate(weights.values()))
 
     def draw(self, rng: random.Random) -> str:
         return rng.choices(self.codes, cum_weights=self._cumulative)[0]
@@ -96,7 +98,6 @@ TIMING = Odds(dict(after=60, before=15, during=15, unknown=10))
 TARGET_TYPES = Odds(
     dict(defender=36, ngo=14, lawyer=12, journalist=12, relative=12, other=6, nhri=5, npm=3)
 )
-ORGANISATIONS = {"ngo", "nhri", "npm"}
 COUNTS = Odds({"1": 60, "2": 18, "3": 10, "4": 6, "5": 6})
 ACTS = Odds(
     dict(threats=14, intimidation=12, harassment=10, online_smear=8, travel_ban=8, surveillance=8)
@@ -120,31 +121,43 @@ OUTCOME_AFTER = {
 FIRST_NAMES = (
     "Amina Kofi Leila Tomás Nadia Ibrahim Mei Arjun Sofia Yusuf Elena Kwame Fatima Diego Aisha "
     "Omar Lucía Dmitri Zainab Hamid Ngozi Pablo Farah Jamal Irina Tenzin Marisol Samir Ayesha "
-    "Joseph Chidi Rania Viktor Nasrin Mateo Esi"
+    "Joseph Chidi Rania Viktor Nasrin Mateo Esi Grace Hassan Oksana Rafael Priya Bilal Thandiwe "
+    "Carlos Hoa Emeka Selin Andrés Layla Musa Yara Gabriel Mariam Kenji Noura Felipe Sipho Aliya "
+    "Rustam Inés"
 )
-FIRST = tuple(FIRST_NAMES.split())
 LAST_NAMES = (
     "Diallo Mensah Haddad Okafor Rahman Costa Nguyen Petrova Silva Karimi Mwangi Rossi Hussein "
     "Morales Chen Kaya Traoré Ivanova Banda Alvarez Sato Kumar Osei Fernandes Abdi Popescu "
-    "Nasser Quispe Achieng Lindqvist Moreau Sandoval Tembo Yilmaz Zhou Barzani"
+    "Nasser Quispe Achieng Lindqvist Moreau Sandoval Tembo Yilmaz Zhou Barzani Wanjiru Gonzaga "
+    "Harutyunyan Boateng Castillo Ndlovu Rashidova Pereira Demir Nyirenda Salazar Kowalski "
+    "Abubakar Tran Guerrero Mahmoud Otieno Serrano Jovanović Adeyemi Farouk Lungu Mendoza Park"
 )
-LAST = tuple(LAST_NAMES.split())
+FIRST, LAST = tuple(FIRST_NAMES.split()), tuple(LAST_NAMES.split())
+STEP = 469  # coprime with len(FIRST) * len(LAST): walks every pair once, in a scattered order
+QUALIFIERS = ("", "Independent ", "National ", "Youth ", "Community ", "Regional ")
 FORMS = ("Centre", "Network", "Association", "Coalition", "Forum", "Initiative", "Alliance")
-CAUSES = ("Human Rights", "Justice", "Women's Rights", "Child Rights", "Press Freedom")
-CAUSES += ("Legal Aid", "Minority Rights", "Disability Rights")
+CAUSES: tuple[str, ...] = ("Human Rights", "Justice", "Women's Rights", "Child Rights")
+CAUSES += ("Press Freedom", "Legal Aid", "Minority Rights", "Disability Rights")
+
+
+@dataclass(slots=True)
+class Named:
+    kind: str  # person or organisation
+    name: str
+    cases: int = 1
 
 
 @dataclass(slots=True)
 class Names:
-    """Fictional names: fresh ones never repeat (until 35,000 are used), and a few of each
-    State's recent targets are named again in a later case of that State."""
+    """Fictional names: a fresh one is new (until 97,200 persons, or 336 organisations in one
+    State, are used), and a few of a State's recent targets are named again in its later cases."""
 
     rng: random.Random
     repeat: float = 0.12
     _fresh: int = 0
     _offset: int = 0
     _orgs: dict[str, int] = field(default_factory=dict)
-    _recent: dict[str, list[list[Any]]] = field(default_factory=dict)
+    _recent: dict[str, list[Named]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._offset = self.rng.randrange(len(FIRST) * len(LAST))
@@ -153,35 +166,34 @@ class Names:
         plain = len(FIRST) * len(LAST)
         block, n = divmod(self._fresh, plain)
         self._fresh += 1
-        first, last = divmod((n * 469 + self._offset) % plain, len(LAST))  # 469: coprime
+        first, last = divmod((n * STEP + self._offset) % plain, len(LAST))
         middle = f" {chr(ord('A') + (block - 1) % 26)}." if block else ""
         return f"{FIRST[first]}{middle} {LAST[last]}"
 
-    def organisation(self, kind: str, state: str) -> str:
-        if kind != "ngo":
-            body = "Human Rights Commission" if kind == "nhri" else "Preventive Mechanism"
-            return f"National {body} of {state}"
+    def organisation(self, state: str) -> str:
         n = self._orgs[state] = self._orgs.get(state, -1) + 1
-        form, cause = divmod(n % (len(FORMS) * len(CAUSES)), len(CAUSES))
-        return f"{FORMS[form]} for {CAUSES[cause]} in {state}"
+        n %= len(QUALIFIERS) * len(FORMS) * len(CAUSES)
+        qualifier, n = divmod(n, len(FORMS) * len(CAUSES))
+        form, cause = divmod(n, len(CAUSES))
+        return f"{QUALIFIERS[qualifier]}{FORMS[form]} for {CAUSES[cause]} in {state}"
 
     def targets(self, state: str, kind: str, count: int) -> tuple[list[str], list[str]]:
         """(persons, organisations) named in a new case against `state`."""
-        organisation = kind in ORGANISATIONS
+        organisation = kind == "ngo"  # an NHRI's or NPM's members are named, not the institution
         named = count if not organisation and self.rng.random() < 0.85 else 0
         people = [self.person() for _ in range(named)]
-        orgs = [self.organisation(kind, state)] if organisation else []
+        orgs = [self.organisation(state)] if organisation else []
         recent = self._recent.setdefault(state, [])
         wanted = "organisation" if organisation else "person"
-        again = [entry for entry in recent if entry[0] == wanted]
+        again = [named for named in recent if named.kind == wanted]
         if (people or orgs) and again and self.rng.random() < self.repeat:
-            entry = self.rng.choice(again)
-            (orgs if organisation else people)[0] = entry[1]
-            entry[2] += 1
-            if entry[2] >= 3:  # named in three cases: enough
-                recent.remove(entry)
+            chosen = self.rng.choice(again)
+            (orgs if organisation else people)[0] = chosen.name
+            chosen.cases += 1
+            if chosen.cases >= 3:  # named in three cases: enough
+                recent.remove(chosen)
         elif people or orgs:
-            recent.append([wanted, (orgs or people)[0], 1])
+            recent.append(Named(wanted, (orgs or people)[0]))
             del recent[:-4]
         return people, orgs
 
@@ -309,6 +321,8 @@ class Planner:
         stage, due, substance = "action_taken", None, None
         if rng.random() < 0.85:
             stage, due, substance = self.letter(track, start)
+        elif not track.actions:
+            track.add("special_procedures", start)
         if stage == "reply_received" and rng.random() < 0.3:
             after = max(a.taken_on for a in track.actions) + rng.randint(5, 40) * DAY
             if track.add("follow_up_selected", after):
@@ -327,7 +341,7 @@ class Planner:
         replied = day + rng.randint(14, days * 2) * DAY if rng.random() < 0.6 else None
         reminded = due + rng.randint(7, 21) * DAY
         later = reminded + days // 2 * DAY
-        reminder = {"signed_by": SIGNED_BY.draw(rng)}
+        reminder: dict[str, object] = {"signed_by": SIGNED_BY.draw(rng)}
         if replied is None or reminded < replied:
             due = later if track.add("reminder_to_state", reminded, reminder, later) else due
         substance = SUBSTANCE.draw(rng)
@@ -373,6 +387,8 @@ async def generate(
 ) -> DemoSummary:
     """Add `cases` fictional cases received over the last `months` months, with their actions;
     the same seed, clock and directory give the same facts."""
+    if cases < 0 or months < 1:
+        raise ValueError("the number of cases cannot be negative, nor of months less than one")
     started = time.perf_counter()
     planner = _planner(services, seed)
     dates = planner.received_dates(cases, months)
@@ -389,7 +405,8 @@ async def generate(
             totals[2] += sum(d.stage == "closed" for d in drafts)
             totals[3] += sum(d.reply_due_on is not None for d in drafts)
             bar.update(len(drafts))
-    summary = DemoSummary(cases, *totals, seconds=time.perf_counter() - started)
+    actions, targets, closed, due = totals
+    summary = DemoSummary(cases, actions, targets, closed, due, time.perf_counter() - started)
     write(str(summary))
     return summary
 
@@ -402,20 +419,19 @@ def _planner(services: Services, seed: int) -> Planner:
     if not anyone:
         raise ValueError("the directory has nobody to report the demo cases")
     directory, reporters = services.directory, {}
-    for code in LEADS.codes:
-        holders = [
-            *directory.holders(RoleKind.FOCAL_POINT, code),  # type: ignore[arg-type]
-            *directory.holders(RoleKind.ALTERNATE, code),  # type: ignore[arg-type]
-        ]
-        reporters[code] = [ids[p.key] for p in holders if p.key in ids] or anyone
+    for code in CommitteeCode:
+        holders = directory.holders(RoleKind.FOCAL_POINT, code)
+        holders += directory.holders(RoleKind.ALTERNATE, code)
+        reporters[str(code)] = [ids[p.key] for p in holders if p.key in ids] or anyone
     asg = [ids[p.key] for p in directory.holders(RoleKind.ASG_OFFICE) if p.key in ids]
     order = list(states())
     rng.shuffle(order)  # a long tail: a few States have most of the cases
-    skew = Odds({state: 1 / (rank + 1) ** 0.9 for rank, state in enumerate(order)})
+    skew = Odds({state: 1 / (rank + 1) ** 0.8 for rank, state in enumerate(order)})
     today = services.clock.today()
     names = Names(random.Random(rng.random()))
     due_days = services.directory.reply_due_days
-    return Planner(rng, today, services.clock.now(), due_days, reporters, asg[0], names, skew)
+    asg_id = asg[0] if asg else None
+    return Planner(rng, today, services.clock.now(), due_days, reporters, asg_id, names, skew)
 
 
 @asynccontextmanager
@@ -445,7 +461,7 @@ async def _store(
 
 
 _ROWS = (CaseRow, CaseKeyRow, CaseCommitteeRow, CaseActRow, TargetRow, CaseActionRow, TimelineRow)
-_TABLES = tuple(row.__table__ for row in _ROWS)  # in the order foreign keys need
+_TABLES = tuple(Base.metadata.tables[row.__tablename__] for row in _ROWS)  # foreign keys' order
 
 
 _NEXT_IDS = text(
@@ -466,7 +482,7 @@ async def _reserve_ids(connection: AsyncConnection, count: int) -> list[int]:
 async def _reserve_references(connection: AsyncConnection, years: Sequence[int]) -> list[str]:
     """RPR-<year>-<n> from the per-year counters, which move on so later reports follow."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    counter = ReferenceCounterRow.__table__
+    counter = Base.metadata.tables[ReferenceCounterRow.__tablename__]
     first: dict[int, int] = {}
     for year in sorted(set(years)):
         wanted = years.count(year)
@@ -527,7 +543,7 @@ def _rows(
     rows[CaseActionRow.__table__] += [
         dict(case_id=case_id, kind=a.kind, taken_on=a.taken_on, actor_id=a.actor_id)
         | dict(committees=list(a.committees), detail=dict(a.detail or {}), due_on=a.due_on)
-        | dict(note_sealed=None, created_at=max(draft.created_at, _noon(a.taken_on)))
+        | dict(note_sealed=None, created_at=_logged(a.taken_on, draft))
         for a in draft.actions
     ]
     rows[TimelineRow.__table__].append(
@@ -577,13 +593,8 @@ def _summary(
     )
 
 
-def _noon(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), dt.UTC)
-
-
-def _running_sum(values: Any) -> list[float]:
-    total, sums = 0.0, []
-    for value in values:
-        total += value
-        sums.append(total)
-    return sums
+def _logged(day: dt.date, draft: Draft) -> dt.datetime:
+    """When an action was logged: noon of its day, after the case was and not after its last
+    change (which is never after now)."""
+    noon = dt.datetime.combine(day, dt.time(12), dt.UTC)
+    return min(max(draft.created_at, noon), draft.updated_at)

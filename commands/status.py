@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from commands import policy
+from commands.discussion import discussion_of
 from commands.errors import CommandError, NoSuchCase
 from commands.invocation import Core
 from commands.results import CaseDetail, CaseList
@@ -62,9 +64,11 @@ async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
             detail={} if case else {"reference": reference},
         )
         await uow.commit()
+        discussion = await discussion_of(uow, case, level) if case else ()
     if case is None or not allowed:
         raise NoSuchCase(reference)
-    return CaseDetail(case=view_case(case, level))
+    view = view_case(case, level)
+    return CaseDetail(case=replace(view, discussion=discussion))
 
 
 def _state(text: str) -> str:

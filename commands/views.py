@@ -12,6 +12,15 @@ from storage.reference import committee
 
 
 @dataclass(frozen=True, slots=True)
+class DiscussionLine:
+    """A message of the case's thread. No author: someone outside the directory, not shown."""
+
+    at: str
+    author: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class CaseView:
     reference: str
     lead_committee: str
@@ -35,6 +44,7 @@ class CaseView:
     summary: str | None = None
     target_names: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
+    discussion: tuple[DiscussionLine, ...] = ()  # the case thread, for readers at FULL
 
 
 def view_case(case: CaseRecord, level: Visibility) -> CaseView:

@@ -300,6 +300,19 @@ class ThreadRepository:
             return None
         return ThreadRecord(row.case_id, row.platform, row.channel, row.root_ref)
 
+    async def by_root(self, platform: str, channel: str, root_ref: str) -> ThreadRecord | None:
+        """The case thread rooted at this message of this channel, if a case's card is it."""
+        row = await self._session.scalar(
+            select(CaseThreadRow).where(
+                CaseThreadRow.platform == platform,
+                CaseThreadRow.channel == channel,
+                CaseThreadRow.root_ref == root_ref,
+            )
+        )
+        if row is None:
+            return None
+        return ThreadRecord(row.case_id, row.platform, row.channel, row.root_ref)
+
     async def set(self, thread: ThreadRecord) -> None:
         await self._session.merge(
             CaseThreadRow(

@@ -1,7 +1,9 @@
-"""Slack events about people and the coordination channel: translated into the core's facts."""
+"""Slack events about people, the coordination channel and the case threads: translated into
+the core's facts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,6 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
 from commands.channel_safety import ChannelFacts, assess
+from commands.discussion import ThreadReply, keep_message
+
+# Messages people write: a reply also sent to the channel, and one with a file attached. Every
+# other subtype (bot_message, message_changed, message_deleted, channel_join, ...) is not one.
+PEOPLES_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
 
 class SlackFacts:
@@ -81,6 +88,42 @@ def register_events(
             await services.roster.deactivate(str(user.get("id")), services.uow)
         else:
             await services.roster.reactivate(str(user.get("id")), services.uow)
+
+    @app.event("message")
+    async def on_message(body: dict, event: dict) -> None:
+        reply = thread_reply(event, services.directory.coordination_channel)
+        if reply is not None:
+            await once(services, body, lambda: _thread_reply(reply))
+
+    async def _thread_reply(reply: ThreadReply) -> None:
+        author = await services.actor_for_slack_user(reply.author_ref)
+        await keep_message(reply, author=author, core=core)
+
+
+def thread_reply(event: dict, coordination_channel: str) -> ThreadReply | None:
+    """A person's reply in a thread of the coordination channel; None for any other message
+    (top-level, elsewhere, the bot's or another app's, an edit or a deletion)."""
+    ts, thread_ts, user = event.get("ts"), event.get("thread_ts"), event.get("user")
+    if event.get("channel") != coordination_channel or not thread_ts or thread_ts == ts:
+        return None
+    if event.get("bot_id") or event.get("subtype") not in PEOPLES_SUBTYPES or not user or not ts:
+        return None
+    return ThreadReply(
+        channel=coordination_channel,
+        root_ref=str(thread_ts),
+        ref=str(ts),
+        at=_time_of(str(ts)),
+        text=str(event.get("text") or ""),
+        author_ref=str(user),
+    )
+
+
+def _time_of(ts: str) -> dt.datetime:
+    """Slack's message ts (`1700000000.000100`: seconds and microseconds) as a UTC time."""
+    seconds, _, micro = ts.partition(".")
+    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).replace(
+        microsecond=int(micro[:6].ljust(6, "0"))
+    )
 
 
 async def once(services: Services, body: dict, handle: Callable[[], Awaitable[None]]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from commands.results import (
     ReportForm,
     ReportSaved,
 )
-from commands.views import view_case
+from commands.views import DiscussionLine, view_case
 from storage.records import CaseRecord, Consents, NewCase
 from tests.slack_standin_limits import check_message, check_view
 
@@ -67,6 +68,17 @@ SHARED, RESTRICTED, URGENT = a_case(), a_case("restricted"), a_case(urgent=True)
 FULL = view_case(SHARED, Visibility.FULL)
 FACTS = view_case(SHARED, Visibility.FACTS)
 OUTLINE = view_case(RESTRICTED, Visibility.OUTLINE)
+# A case thread of 12 messages at FULL: hostile text, and a message from someone outside the
+# directory (kept, never shown).
+DISCUSSED = replace(
+    FULL,
+    discussion=tuple(
+        DiscussionLine(f"2026-11-27 10:{i:02d} UTC", None, "")
+        if i == 3
+        else DiscussionLine(f"2026-11-27 10:{i:02d} UTC", "Ana Example", f"{HOSTILE} ({i})\nok")
+        for i in range(12)
+    ),
+)
 
 RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
     "help": ("help", {"result": HelpResult(help_command.COMMANDS)}),
@@ -74,6 +86,7 @@ RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
     "case_detail_full": ("case_detail", {"result": CaseDetail(FULL)}),
     "case_detail_facts": ("case_detail", {"result": CaseDetail(FACTS)}),
     "case_detail_outline": ("case_detail", {"result": CaseDetail(OUTLINE)}),
+    "case_detail_discussion": ("case_detail", {"result": CaseDetail(DISCUSSED)}),
     "case_list": ("case_list", {"result": CaseList("Open cases", (FACTS, OUTLINE), "None.")}),
     "case_list_empty": ("case_list", {"result": CaseList("Open cases", (), "No open cases.")}),
     "case_list_truncated": (

@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from tests.slack_standin_files import FileUploads
 from tests.slack_standin_limits import ApiError, check_content, check_message, flag, param, view_arg
 from tests.slack_standin_socket import SocketModeEnd
 
@@ -59,7 +60,7 @@ class _ResponseUrl:
     uses: int = 0
 
 
-class SlackStandIn:
+class SlackStandIn(FileUploads):
     def __init__(
         self,
         bot_token: str = "xoxb-test",
@@ -70,6 +71,7 @@ class SlackStandIn:
         bot_id: str = "B0TEST",
         app_id: str = "A0TEST",
     ) -> None:
+        super().__init__()  # FileUploads: files.getUploadURLExternal/completeUploadExternal
         self.bot_token, self.team_id, self.bot_user_id = bot_token, team_id, bot_user_id
         self.bot_id, self.app_id = bot_id, app_id
         self._clock = clock
@@ -102,6 +104,7 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{rid}", self._handle_response)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_get("/socket", self.socket.handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()

@@ -30,6 +30,10 @@ class ConsoleDeliverer:
         self._show(f"direct message to {person.name}", message)
         return f"console-{next(self._refs)}"
 
+    async def update_card(self, thread: ThreadRecord, message: Outgoing) -> str:
+        self._show(f"as the updated case card ({thread.channel}, {thread.root_ref})", message)
+        return thread.root_ref
+
     async def send_digest(self, target: Target, message: Outgoing, *, resume: bool) -> str:
         where = f"direct message to {target.name}" if isinstance(target, PersonRecord) else target
         self._show(f"the digest, {where}", message)

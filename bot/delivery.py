@@ -25,6 +25,7 @@ MAX_BACKOFF = 300.0
 HOLD = dt.timedelta(seconds=60)
 SURFACE_OF = {
     "channel": policy.Surface.CASE_CARD,
+    "card": policy.Surface.CASE_CARD,
     "thread": policy.Surface.THREAD,
     "dm": policy.Surface.DM,
 }
@@ -133,6 +134,8 @@ class OutboxWorker:
 
     async def _send(self, notice: NoticeRecord, plan: Plan) -> str:
         message = replace(plan.message, notice=notice.id)
+        if plan.card is not None:  # an update in place: doing it twice changes nothing
+            return await self._deliverer.update_card(plan.card, message)
         target = plan.channel or plan.thread or plan.person
         assert target is not None
         if notice.attempts > 1 and message.template != DIGEST:

@@ -34,7 +34,8 @@ async def digest(
     charts_dir: Path | None,
     write: Write,
 ) -> int:
-    keyring, _ = load_keyring(settings, local_fallback=False)
+    # Like the console: a trial's local key file serves when no master key is set.
+    keyring, _ = load_keyring(settings, local_fallback=True)
     services = await build_services(settings, keyring)
     try:
         period = _period(month, services)
@@ -123,8 +124,7 @@ async def demo_data(
                 " them. Point REPRISAL_BOT_DATABASE_URL at an empty database, or add --add.\n"
             )
             return 2
-        summary = await generate(services, cases, seed=seed, months=months)
+        await generate(services, cases, seed=seed, months=months, write=lambda t: write(t + "\n"))
     finally:
         await services.close()
-    write(f"{summary}\n")
     return 0

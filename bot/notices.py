@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.case_notices import card_context, plan_action_post, plan_card_update
 from bot.delivery_types import DeliveryError, Dropped, Held, Outgoing
 from bot.digest_notices import Channels, plan_digest, plan_reminder
 from commands import policy
@@ -22,12 +23,14 @@ from storage.uow import UnitOfWork
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """Where a message goes; exactly one of channel, thread and person is set."""
+    """Where a message goes; exactly one of channel, thread, person and card is set (a card
+    is updated in place, at the root of its thread)."""
 
     message: Outgoing
     channel: str | None = None
     thread: ThreadRecord | None = None
     person: PersonRecord | None = None
+    card: ThreadRecord | None = None
     starts_thread_of: int | None = None
 
 
@@ -66,15 +69,22 @@ async def plan_for(
         raise Dropped("case not found")
     if case.erased:
         raise Dropped("case erased")
-    if notice.destination in ("channel", "thread"):
+    if notice.destination in ("channel", "thread", "card"):
         state = await uow.channels.state(channel)
         if not state.safe:
             raise Held(f"the coordination channel is not safe: {state.reason}")
     match notice.destination:
         case "channel":
-            view = view_case(case, policy.channel_visibility(case))
-            message = Outgoing("case_card", {"case": view})
+            message = Outgoing("case_card", await card_context(uow, case))
             return Plan(message, channel=channel, starts_thread_of=case.id)
+        case "thread" if notice.kind == "action_recorded":
+            message, thread = await plan_action_post(
+                uow, case, notice, platform=platform, mention=mention
+            )
+            return Plan(message, thread=thread)
+        case "card":
+            message, thread = await plan_card_update(uow, case, platform=platform)
+            return Plan(message, card=thread)
         case "thread":
             return await _thread_plan(uow, case, platform=platform, mention=mention)
         case "dm":

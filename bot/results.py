@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commands.results import (
+    ActionRecorded,
     AuditTrail,
     CaseDetail,
     CaseList,
@@ -23,6 +24,7 @@ TEMPLATE_OF: dict[type, str] = {
     Erased: "erased",
     AuditTrail: "audit_trail",
     ChannelChecked: "channel_checked",
+    ActionRecorded: "action_done",
 }
 
 

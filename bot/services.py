@@ -61,6 +61,7 @@ class Services:
             clock=self.clock,
             platform=platform,
             reporting_year_start=self.directory.schedules.reporting_year_starts,
+            reply_due_days=self.directory.reply_due_days,
         )
 
     def actor(self, person: Person) -> Actor:

@@ -12,11 +12,11 @@ from bot.delivery import OutboxWorker
 from bot.errors import incident_message
 from bot.results import template_for
 from bot.services import Services
-from commands import report
+from commands import act, report
 from commands.errors import CommandError, FormInvalid
 from commands.form import FIELDS_BY_NAME, Field, Kind, validate_field
 from commands.invocation import Invocation, parse
-from commands.results import ReportForm, Result
+from commands.results import CaseForm, ReportForm, Result
 from commands.roles import Actor
 from digests.preview import DigestPreview
 from digests.run import run
@@ -60,11 +60,12 @@ class Shell:
             result = await run(Invocation(self._actor, verb, args), self._core)
             if isinstance(result, ReportForm):
                 result = await self._fill(result)
+            elif isinstance(result, CaseForm):
+                result = await self._fill_case_form(result)
             self._show(result)
         except InputEnded:
             self._write(
-                "\nReport cancelled: the input ended before the form was complete. "
-                "Nothing was saved.\n"
+                "\nCancelled: the input ended before the form was complete. Nothing was saved.\n"
             )
         except CommandError as problem:
             self._write(problem.message + "\n")
@@ -88,6 +89,26 @@ class Shell:
                 for name, message in invalid.errors.items():
                     self._write(f"  ! {FIELDS_BY_NAME[name].label}: {message}\n")
                 pending = [FIELDS_BY_NAME[name] for name in invalid.errors]
+
+    async def _fill_case_form(self, form: CaseForm) -> Result:
+        """The same questions as the Slack form, asked in turn; then the action is recorded."""
+        self._write(f"\n{form.title}: {form.reference}\n")
+        fields = {f.name: f for f in form.fields}
+        answers: dict[str, str | list[str] | None] = {}
+        pending = list(form.fields)
+        while True:
+            for field in pending:
+                default = form.defaults.get(field.name)
+                shown = ",".join(default) if isinstance(default, tuple) else default
+                answers[field.name] = await self._question(field, str(shown) if shown else None)
+            try:
+                return await act.submit(
+                    form.mode, form.reference, answers, actor=self._actor, core=self._core
+                )
+            except FormInvalid as invalid:
+                for name, message in invalid.errors.items():
+                    self._write(f"  ! {fields[name].label}: {message}\n")
+                pending = [fields[name] for name in invalid.errors]
 
     async def _question(self, field: Field, default: str | tuple[str, ...] | None):
         self._write(f"\n{field.label}{'' if field.required else ' (optional)'}\n")

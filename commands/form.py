@@ -40,6 +40,7 @@ class Field:
     max_length: int = SHORT_MAX
     hint: str = ""
     sensitive: bool = False
+    future: bool = False  # a date that may lie ahead (a due date)
 
 
 def _opts(labels: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -111,7 +112,7 @@ def _single(field: Field, text: str, *, today: dt.date) -> object:
         case Kind.CHOICE:
             return _choices(field, [text])[0]
         case Kind.DATE:
-            return _date(text, today=today)
+            return _date(text, today=today, future=field.future)
         case Kind.INTEGER:
             return _count(text)
         case _:
@@ -135,13 +136,15 @@ def _choices(field: Field, values: Sequence[str]) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def _date(text: str, *, today: dt.date) -> dt.date:
+def _date(text: str, *, today: dt.date, future: bool = False) -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError("Please give the date as YYYY-MM-DD.") from None
-    if day > today:
-        raise ValueError("The date received cannot be in the future.")
+    if day > today and not future:
+        raise ValueError("This date cannot be in the future.")
+    if future and day < today:
+        raise ValueError("A due date cannot be in the past.")
     if day.year < 2000:
         raise ValueError("Please check the year.")
     return day

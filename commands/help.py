@@ -10,6 +10,16 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status <State>", "Cases concerning a State party, e.g. `status Viet Nam`."),
     ("status <COMMITTEE>", "Cases led by or concerning a committee, e.g. `status CAT`."),
     ("list open", "Open cases you may see."),
+    ("list overdue", "Open cases whose State reply is overdue."),
+    (
+        "action RPR-YYYY-NNNN [reply|refer|share|stage|close]",
+        "Record what was done on a case (a letter, the State's reply, a meeting...), or change "
+        "its stage, or close it with its outcome.",
+    ),
+    (
+        "share RPR-YYYY-NNNN <COMMITTEE>|asg",
+        "Share a case with another committee or the ASG office (needs the person's consent).",
+    ),
     ("list mine", "Cases you reported or that your committee leads."),
     (
         "digest preview [YYYY-MM]",

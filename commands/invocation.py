@@ -37,6 +37,7 @@ class Core:
     clock: Clock
     platform: str
     reporting_year_start: int = 5  # the month the Secretary-General's reporting year starts
+    reply_due_days: int = 60  # a State's time to reply to a letter, unless it says otherwise
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:

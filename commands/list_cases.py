@@ -1,4 +1,4 @@
-"""`/reprisal list open|mine`: the cases the asker may see."""
+"""`/reprisal list open|mine|overdue`: the cases the asker may see."""
 
 from __future__ import annotations
 
@@ -17,6 +17,17 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseList
             return await visible_list(
                 uow, core, "Open cases", cases, actor, empty="No open cases that you can see."
             )
+        if which == "overdue":
+            today = core.clock.today()
+            cases = await uow.cases.find(open_only=True, reply_due_before=today)
+            return await visible_list(
+                uow,
+                core,
+                "State replies overdue",
+                cases,
+                actor,
+                empty="No State reply is overdue on a case you can see.",
+            )
         if which == "mine":
             own = sorted(actor.committees_as(RoleKind.FOCAL_POINT, RoleKind.ALTERNATE))
             cases = await uow.cases.find(reporter_id=actor.person_id, lead_committees=own)
@@ -28,4 +39,7 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseList
                 actor,
                 empty="No cases reported by you or led by your committee.",
             )
-    raise CommandError("Please say which list: `/reprisal list open` or `/reprisal list mine`.")
+    raise CommandError(
+        "Please say which list: `/reprisal list open`, `/reprisal list mine` or"
+        " `/reprisal list overdue`."
+    )

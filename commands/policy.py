@@ -74,8 +74,9 @@ def _for_role(kind: RoleKind, committee: str | None, case: CaseRecord) -> Visibi
     lead = committee == case.facts.lead_committee
     if kind is RoleKind.SECRETARIAT:
         return Visibility.FULL
+    shared_by_hand = committee in case.shared_with and case.facts.consents.share_committees
     if kind in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE):
-        return Visibility.FULL if lead or shared else Visibility.NONE
+        return Visibility.FULL if lead or shared or shared_by_hand else Visibility.NONE
     if kind is RoleKind.ASG_OFFICE:
         if case.facts.consents.share_asg:
             return Visibility.FULL
@@ -83,7 +84,7 @@ def _for_role(kind: RoleKind, committee: str | None, case: CaseRecord) -> Visibi
     if kind is RoleKind.CHAIR:
         # Chairs are briefed on their committee's cases, never with the victims' names.
         concerned = committee in case.committees
-        if lead or (shared and concerned) or level == "public":
+        if lead or (shared and concerned) or shared_by_hand or level == "public":
             return Visibility.FACTS
         return Visibility.NONE
     return Visibility.NONE
@@ -106,6 +107,25 @@ def chairs_channel_visibility(case: CaseRecord) -> Visibility:
 def may_read_digest(actor: Actor) -> bool:
     """Chairs and the secretariat preview digests."""
     return actor.has(RoleKind.CHAIR) or actor.has(RoleKind.SECRETARIAT)
+
+
+def may_act(actor: Actor, case: CaseRecord) -> bool:
+    """Who records actions on a case: its focal points and alternates (the lead committee's,
+    and those it is shared with), the secretariat, and the ASG office when it may see it."""
+    for role in actor.roles:
+        if role.kind is RoleKind.CHAIR:
+            continue
+        if _for_role(role.kind, role.committee, case) is Visibility.FULL:
+            return True
+    return False
+
+
+def missing_consent_to_share(case: CaseRecord, target: str) -> str | None:
+    """The consent a share needs and the case lacks, in words; None if it may be shared."""
+    consents = case.facts.consents
+    if target == "asg":
+        return None if consents.share_asg else "consent to share with the ASG office"
+    return None if consents.share_committees else "consent to share with other committees"
 
 
 def may_use_bot(actor: Actor) -> bool:

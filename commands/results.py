@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from commands.form import Field
@@ -76,6 +77,29 @@ class ChannelChecked:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class CaseForm:
+    """Ask for an action on a case: the mode (log an action, the State's reply, ...), its
+    questions and the answers to start from."""
+
+    mode: str
+    reference: str
+    title: str
+    fields: tuple[Field, ...]
+    defaults: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecorded:
+    """What was recorded on a case, and where the case stands now."""
+
+    reference: str
+    what: str
+    stage: str
+    due_on: dt.date | None = None
+    duplicate: bool = False
+
+
 Result = (
     HelpResult
     | CaseDetail
@@ -86,4 +110,6 @@ Result = (
     | Erased
     | AuditTrail
     | ChannelChecked
+    | CaseForm
+    | ActionRecorded
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import audit_view, erase, list_cases, report, status
+from commands import act, audit_view, erase, list_cases, report, status
 from commands import help as help_command
 from commands.errors import NotInDirectory
 from commands.invocation import Core, Invocation
@@ -30,6 +30,10 @@ async def run(invocation: Invocation, core: Core) -> Result:
             return await status.handle(invocation.args, actor=actor, core=core)
         case "list":
             return await list_cases.handle(invocation.args, actor=actor, core=core)
+        case "action":
+            return await act.open_form(invocation.args, actor=actor, core=core)
+        case "share":
+            return await act.share_command(invocation.args, actor=actor, core=core)
         case "help":
             return await help_command.handle()
         case other:

@@ -67,7 +67,7 @@ async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
         discussion = await discussion_of(uow, case, level) if case else ()
     if case is None or not allowed:
         raise NoSuchCase(reference)
-    view = view_case(case, level)
+    view = view_case(case, level, core.clock.today())
     return CaseDetail(case=replace(view, discussion=discussion))
 
 
@@ -95,7 +95,7 @@ async def visible_list(
     for case in cases:
         level = policy.level_for(actor, case, surface)
         if level > policy.Visibility.NONE and len(views) < LIST_LIMIT + 1:
-            views.append(view_case(case, level))
+            views.append(view_case(case, level, core.clock.today()))
             if len(views) <= LIST_LIMIT:
                 await record(
                     uow,

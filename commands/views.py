@@ -29,6 +29,9 @@ class CaseView:
     stage: str
     confidentiality: str
     level: str
+    due_on: dt.date | None = None  # the State's reply, if one is awaited
+    overdue: bool = False
+    outcome: str | None = None
     state_party: str | None = None
     committees: tuple[str, ...] = ()
     received_on: dt.date | None = None
@@ -47,8 +50,9 @@ class CaseView:
     discussion: tuple[DiscussionLine, ...] = ()  # the case thread, for readers at FULL
 
 
-def view_case(case: CaseRecord, level: Visibility) -> CaseView:
-    """The case as `level` allows; raises if the level allows nothing."""
+def view_case(case: CaseRecord, level: Visibility, today: dt.date | None = None) -> CaseView:
+    """The case as `level` allows; raises if the level allows nothing. With `today`, whether
+    its State reply is overdue."""
     if level <= Visibility.NONE:
         raise PermissionError("no view at this level")
     facts = case.facts
@@ -60,6 +64,9 @@ def view_case(case: CaseRecord, level: Visibility) -> CaseView:
         stage=v.STAGES.get(case.stage, case.stage),
         confidentiality=facts.confidentiality,
         level=level.name.lower(),
+        due_on=case.reply_due_on,
+        overdue=bool(today and case.reply_due_on and case.reply_due_on < today),
+        outcome=v.OUTCOMES.get(case.outcome) if case.outcome else None,
     )
     if level < Visibility.FACTS:
         return outline

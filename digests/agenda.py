@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from digests.model import Agenda, Digest, Pattern
+from digests.model import LIST_CAP, Agenda, Digest, Pattern
 from digests.periods import Period, trailing_months
 from storage.uow import UnitOfWork
 
@@ -19,16 +19,26 @@ PATTERN_MONTHS = 12
 async def build_agenda(uow: UnitOfWork, period: Period, digest: Digest, show: Shower) -> Agenda:
     """Patterns look back twelve months and use only cases the channel may see in full facts."""
     q = uow.digests
-    waiting = await q.open_in_stages(AWAITING_DECISION, period.end)
+    waiting = await q.open_in_stages(AWAITING_DECISION, period.end, limit=LIST_CAP)
     shown_waiting = [show(f) for f in waiting]
     window = Period(trailing_months(period, PATTERN_MONTHS)[0].start, period.end)
+    per_state = await q.committees_per_state(window.start, window.end)
+    several = sorted(
+        ((state, codes) for state, codes in per_state.items() if len(codes) > 1),
+        key=lambda item: (-len(item[1]), item[0]),
+    )
+    # Only cases the channel may see with their facts can form a pattern there.
+    groups = await q.repeated_targets(window.start, window.end, shared_only=True)
+    patterns_total = len(several) + len(groups)
+    # Each kind gets half the list: the States before most committees, the latest targets.
     patterns = [
         Pattern("state_committees", state, tuple(sorted(codes)), ())
-        for state, codes in sorted((await q.committees_per_state(window.start, window.end)).items())
-        if len(codes) > 1
+        for state, codes in several[: LIST_CAP // 2]
     ]
-    for group in await q.repeated_targets(window.start, window.end):
-        shown = [show(f) for f in await q.by_ids(group)]
+    groups = groups[-(LIST_CAP // 2) :]
+    facts = {f.case.id: f for f in await q.by_ids(i for group in groups for i in group)}
+    for group in groups:
+        shown = [show(facts[i]) for i in group if i in facts]
         if all(s is not None and s.level == "facts" for s in shown):
             states = {s.state_party for s in shown if s is not None}
             codes = sorted({c for s in shown if s is not None for c in s.committees})
@@ -41,4 +51,6 @@ async def build_agenda(uow: UnitOfWork, period: Period, digest: Digest, show: Sh
         awaiting_decision=tuple(s for s in shown_waiting if s is not None),
         patterns=tuple(patterns),
         undescribed=sum(1 for s in shown_waiting if s is None),
+        awaiting_total=await q.count_in_stages(AWAITING_DECISION, period.end),
+        patterns_total=patterns_total,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -13,6 +12,7 @@ from commands.policy import Visibility
 from commands.roles import Actor, RoleKind
 from digests.agenda import build_agenda
 from digests.model import (
+    LIST_CAP,
     ActionLine,
     Audience,
     Count,
@@ -53,16 +53,19 @@ async def build_digest(uow: UnitOfWork, request: DigestRequest) -> Digest:
     level = level_for_audience(request)
     received = await q.received_between(period.start, period.end)
     before = shift(period, -1)
-    previous = await q.received_between(before.start, before.end)
-    actions = await q.actions_between(period.start, period.end)
+    # Stage changes, closures and shares are kept as actions too; the digest counts actions.
+    actions = [a for a in await q.actions_between(period.start, period.end) if a.kind in v.ACTIONS]
     closed = await q.closed_between(period.start, period.end)
-    overdue = await q.open_with_reply_due_before(period.end)
+    overdue = await q.open_with_reply_due_before(period.end, limit=LIST_CAP)
     upcoming = shift(period, 1)
     due = await q.open_with_reply_due_between(upcoming.start, upcoming.end)
     known = {f.case.id: f for f in (*received, *closed, *overdue, *due)}
-    acted_on = {a.case_id for a in actions} - set(known)
-    known.update({f.case.id: f for f in await q.by_ids(acted_on)})
-    asg = await q.cases_with_action("asg_referral", list(known))
+    # The cases acted on that the digest names: replies and referrals, and a Chair's own.
+    named = {a.case_id for a in actions if a.kind in ("state_reply", "asg_referral")}
+    committee = _chair_committee(request)
+    acted_on = {a.case_id for a in actions} - set(known) if committee else named - set(known)
+    known.update({f.case.id: f for f in await q.by_ids(acted_on, committee=committee)})
+    asg = await q.cases_with_action("asg_referral")
     show = Shower(level, asg)
     described = [show(f) for f in received]
     joint = [show(f) for f in known.values() if _joint(f, f.case.id in asg) and f.closed_on is None]
@@ -71,7 +74,7 @@ async def build_digest(uow: UnitOfWork, request: DigestRequest) -> Digest:
         audience=request.audience,
         committee=_chair_committee(request),
         figures=figures_of(received),
-        previous_figures=figures_of(previous),
+        previous_figures=Figures(*await q.figures_between(before.start, before.end)),
         by_committee=await _by_committee(uow, period, before),
         by_state=_counted(Counter(f.case.facts.state_party for f in received), lambda s: s),
         by_act=_counted(Counter(a for f in received for a in f.case.facts.acts), v.ACTS.get),
@@ -84,6 +87,7 @@ async def build_digest(uow: UnitOfWork, request: DigestRequest) -> Digest:
         closed=_kept(show(f) for f in closed),
         outcomes=_counted(Counter(f.outcome or "other" for f in closed), v.OUTCOMES.get),
         overdue=_kept(show(f) for f in overdue),
+        overdue_total=await q.count_open_with_reply_due_before(period.end),
         due_next_month=_kept(show(f) for f in due),
         joint=_kept(sorted(joint, key=_by_reference)),
     )
@@ -103,6 +107,13 @@ async def _finish(
         return replace(digest, agenda=agenda)
     if digest.committee is not None:
         section = _section(digest.committee, known, actions, show, request.period)
+        q, end, code = uow.digests, request.period.end, digest.committee
+        overdue = await q.open_with_reply_due_before(end, committee=code, limit=LIST_CAP)
+        section = replace(
+            section,
+            overdue=_kept(show(f) for f in overdue),
+            overdue_total=await q.count_open_with_reply_due_before(end, committee=code),
+        )
         return replace(digest, own_section=section)
     return digest
 
@@ -212,7 +223,6 @@ def _section(
     mine = {i: f for i, f in known.items() if code in f.case.committees}
     new = [f for f in mine.values() if f.case.facts.received_on in period]
     described = [show(f) for f in sorted(new, key=lambda f: f.case.id)]
-    overdue = [f for f in mine.values() if f.closed_on is None and _overdue(f, period.end)]
     return Section(
         committee=code,
         committee_name=committee(code).name,
@@ -223,13 +233,8 @@ def _section(
             for a in actions
             if a.case_id in mine and (c := show(mine[a.case_id])) is not None
         ),
-        overdue=_kept(show(f) for f in sorted(overdue, key=lambda f: f.case.id)),
         undescribed=sum(1 for d in described if d is None),
     )
-
-
-def _overdue(facts: CaseFacts, day: dt.date) -> bool:
-    return facts.reply_due_on is not None and facts.reply_due_on < day
 
 
 def _lines(

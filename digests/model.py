@@ -8,6 +8,10 @@ from enum import StrEnum
 
 from digests.periods import Period
 
+# Lists that grow with the years (overdue replies, cases awaiting a decision, patterns) show
+# the most recent LIST_CAP; their totals are always given.
+LIST_CAP = 100
+
 
 class Audience(StrEnum):
     CHAIR = "chair"  # a DM to one Chair: their committee's section first
@@ -99,6 +103,8 @@ class Agenda:
     awaiting_decision: tuple[DigestCase, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     undescribed: int = 0  # cases counted but not described at this audience's level
+    awaiting_total: int = 0  # all cases awaiting a decision (the list stops at LIST_CAP)
+    patterns_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,7 @@ class Section:
     actions: tuple[ActionLine, ...] = ()
     overdue: tuple[DigestCase, ...] = ()
     undescribed: int = 0
+    overdue_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +144,7 @@ class Digest:
     own_section: Section | None = None
     agenda: Agenda | None = None
     undescribed: int = 0  # new cases counted in the figures but not described
+    overdue_total: int = 0  # every overdue reply; the list holds the LIST_CAP latest
     notes: tuple[str, ...] = field(default=())
 
     @property

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Row, Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -89,11 +89,23 @@ class DigestQueries:
             select(*_FACT_COLUMNS).where(CaseRow.closed_on >= start, CaseRow.closed_on < end)
         )
 
-    async def open_with_reply_due_before(self, day: dt.date) -> list[CaseFacts]:
-        """Open cases whose State reply was due before `day`."""
-        return await self._facts(
-            select(*_FACT_COLUMNS).where(CaseRow.stage != "closed", CaseRow.reply_due_on < day)
-        )
+    async def open_with_reply_due_before(
+        self, day: dt.date, *, committee: str | None = None, limit: int | None = None
+    ) -> list[CaseFacts]:
+        """Open cases whose State reply was due before `day` (the most recently due first),
+        concerning `committee` if given."""
+        query = select(*_FACT_COLUMNS).where(CaseRow.stage != "closed", CaseRow.reply_due_on < day)
+        if committee is not None:
+            query = query.where(_concerns(committee))
+        return await self._facts(query, latest=CaseRow.reply_due_on, limit=limit)
+
+    async def count_open_with_reply_due_before(
+        self, day: dt.date, *, committee: str | None = None
+    ) -> int:
+        query = select(func.count()).where(CaseRow.stage != "closed", CaseRow.reply_due_on < day)
+        if committee is not None:
+            query = query.where(_concerns(committee))
+        return await self._session.scalar(query) or 0
 
     async def open_with_reply_due_between(self, start: dt.date, end: dt.date) -> list[CaseFacts]:
         return await self._facts(
@@ -113,19 +125,42 @@ class DigestQueries:
             )
         )
 
-    async def open_in_stages(self, stages: Sequence[str], day: dt.date) -> list[CaseFacts]:
-        """Open cases received before `day` that are in one of `stages`."""
-        return await self._facts(
-            select(*_FACT_COLUMNS).where(CaseRow.stage.in_(stages), CaseRow.received_on < day)
-        )
+    async def open_in_stages(
+        self, stages: Sequence[str], day: dt.date, *, limit: int | None = None
+    ) -> list[CaseFacts]:
+        """Open cases received before `day` that are in one of `stages` (the latest first)."""
+        query = select(*_FACT_COLUMNS).where(CaseRow.stage.in_(stages), CaseRow.received_on < day)
+        return await self._facts(query, latest=CaseRow.received_on, limit=limit)
 
-    async def by_ids(self, ids: Iterable[int]) -> list[CaseFacts]:
+    async def count_in_stages(self, stages: Sequence[str], day: dt.date) -> int:
+        query = select(func.count()).where(CaseRow.stage.in_(stages), CaseRow.received_on < day)
+        return await self._session.scalar(query) or 0
+
+    async def by_ids(self, ids: Iterable[int], *, committee: str | None = None) -> list[CaseFacts]:
+        """These cases (those concerning `committee` only, if given)."""
         found: list[CaseFacts] = []
         wanted = sorted(set(ids))
         for at in range(0, len(wanted), _CHUNK):
-            chunk = wanted[at : at + _CHUNK]
-            found += await self._facts(select(*_FACT_COLUMNS).where(CaseRow.id.in_(chunk)))
+            query = select(*_FACT_COLUMNS).where(CaseRow.id.in_(wanted[at : at + _CHUNK]))
+            if committee is not None:
+                query = query.where(_concerns(committee))
+            found += await self._facts(query)
         return found
+
+    async def figures_between(self, start: dt.date, end: dt.date) -> tuple[int, int, int, int]:
+        """New cases, persons affected, States concerned and urgent cases received in the
+        period, counted by the database."""
+        row = (
+            await self._session.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(CaseRow.target_count), 0),
+                    func.count(distinct(CaseRow.state_party)),
+                    func.count().filter(CaseRow.urgent.is_(True)),
+                ).where(CaseRow.received_on >= start, CaseRow.received_on < end)
+            )
+        ).one()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
     async def actions_between(self, start: dt.date, end: dt.date) -> list[ActionFacts]:
         rows = await self._session.execute(
@@ -144,20 +179,10 @@ class DigestQueries:
             for case_id, kind, taken_on, committees, detail in rows
         ]
 
-    async def cases_with_action(self, kind: str, case_ids: Sequence[int]) -> set[int]:
-        """Which of `case_ids` have had an action of `kind` at any time."""
-        found: set[int] = set()
-        wanted = sorted(set(case_ids))
-        for at in range(0, len(wanted), _CHUNK):
-            query = (
-                select(CaseActionRow.case_id)
-                .distinct()
-                .where(
-                    CaseActionRow.kind == kind, CaseActionRow.case_id.in_(wanted[at : at + _CHUNK])
-                )
-            )
-            found.update(await self._session.scalars(query))
-        return found
+    async def cases_with_action(self, kind: str) -> set[int]:
+        """The cases that have had an action of `kind` at any time."""
+        query = select(CaseActionRow.case_id).distinct().where(CaseActionRow.kind == kind)
+        return set(await self._session.scalars(query))
 
     async def received_per_day(self, start: dt.date, end: dt.date) -> dict[dt.date, int]:
         """How many cases were received on each day that had any."""
@@ -208,12 +233,19 @@ class DigestQueries:
             found[state].add(code)
         return dict(found)
 
-    async def repeated_targets(self, start: dt.date, end: dt.date) -> list[list[int]]:
+    async def repeated_targets(
+        self, start: dt.date, end: dt.date, *, shared_only: bool = False
+    ) -> list[list[int]]:
         """Groups of cases received in the period that name the same person or organisation
-        (by the keyed name index), each group's case ids in order."""
+        (by the keyed name index), each group's case ids in order; with `shared_only`, among
+        cases shared between committees."""
         in_period = select(CaseRow.id).where(
             CaseRow.received_on >= start, CaseRow.received_on < end
         )
+        if shared_only:
+            in_period = in_period.where(
+                CaseRow.confidentiality == "shared", CaseRow.consent_share_committees.is_(True)
+            )
         repeated = (
             select(TargetRow.name_index)
             .where(TargetRow.name_index.is_not(None), TargetRow.name_index != "")
@@ -232,25 +264,59 @@ class DigestQueries:
             groups[str(index)].append(case_id)
         return sorted(groups.values())
 
-    async def _facts(self, query: Select[*tuple[Any, ...]]) -> list[CaseFacts]:
-        rows = (await self._session.execute(query.order_by(CaseRow.id))).all()
-        ids = [row.id for row in rows]
-        others = await self._pairs(CaseCommitteeRow.case_id, CaseCommitteeRow.committee_code, ids)
-        acts = await self._pairs(CaseActRow.case_id, CaseActRow.act, ids)
-        return [_facts(row, others.get(row.id, ()), acts.get(row.id, ())) for row in rows]
+    async def _facts(
+        self,
+        query: Select[*tuple[Any, ...]],
+        *,
+        latest: InstrumentedAttribute[Any] | None = None,
+        limit: int | None = None,
+    ) -> list[CaseFacts]:
+        if latest is not None:
+            query = query.order_by(latest.desc(), CaseRow.id.desc())
+        else:
+            query = query.order_by(CaseRow.id)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = (await self._session.execute(query)).all()
+        # The committees and acts of those same cases: the database joins on the same filter
+        # (no long lists of ids to bind).
+        chosen = select(query.with_only_columns(CaseRow.id).subquery().c.id)
+        others: dict[int, list[str]] = defaultdict(list)
+        shared: dict[int, list[str]] = defaultdict(list)
+        concerned = select(
+            CaseCommitteeRow.case_id, CaseCommitteeRow.committee_code, CaseCommitteeRow.shared_at
+        ).where(CaseCommitteeRow.case_id.in_(chosen))
+        for case_id, code, shared_at in await self._session.execute(concerned):
+            others[case_id].append(code)
+            if shared_at is not None:
+                shared[case_id].append(code)
+        acts: dict[int, list[str]] = defaultdict(list)
+        alleged = select(CaseActRow.case_id, CaseActRow.act).where(CaseActRow.case_id.in_(chosen))
+        for case_id, act in await self._session.execute(alleged):
+            acts[case_id].append(act)
+        return [
+            _facts(
+                row,
+                tuple(sorted(others.get(row.id, ()))),
+                tuple(sorted(acts.get(row.id, ()))),
+                tuple(sorted(shared.get(row.id, ()))),
+            )
+            for row in rows
+        ]
 
-    async def _pairs(
-        self, key: InstrumentedAttribute[int], value: InstrumentedAttribute[str], ids: list[int]
-    ) -> dict[int, tuple[str, ...]]:
-        found: dict[int, list[str]] = defaultdict(list)
-        for at in range(0, len(ids), _CHUNK):
-            query = select(key, value).where(key.in_(ids[at : at + _CHUNK]))
-            for case_id, item in await self._session.execute(query):
-                found[case_id].append(item)
-        return {case_id: tuple(sorted(items)) for case_id, items in found.items()}
+
+def _concerns(committee: str) -> ColumnElement[bool]:
+    """The case is led by `committee`, or concerns it."""
+    others = select(CaseCommitteeRow.case_id).where(CaseCommitteeRow.committee_code == committee)
+    return (CaseRow.lead_committee == committee) | CaseRow.id.in_(others)
 
 
-def _facts(r: Row[*tuple[Any, ...]], others: tuple[str, ...], acts: tuple[str, ...]) -> CaseFacts:
+def _facts(
+    r: Row[*tuple[Any, ...]],
+    others: tuple[str, ...],
+    acts: tuple[str, ...],
+    shared: tuple[str, ...],
+) -> CaseFacts:
     """A Row of _FACT_COLUMNS, as the record the policy reads."""
     facts = NewCase(
         state_party=r.state_party,
@@ -286,5 +352,9 @@ def _facts(r: Row[*tuple[Any, ...]], others: tuple[str, ...], acts: tuple[str, .
         updated_at=r.updated_at,
         facts=facts,
         erased=r.erased_at is not None,
+        reply_due_on=r.reply_due_on,
+        closed_on=r.closed_on,
+        outcome=r.outcome,
+        shared_with=shared,
     )
     return CaseFacts(case, r.reply_due_on, r.closed_on, r.outcome)

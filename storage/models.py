@@ -168,6 +168,9 @@ class CaseCommitteeRow(Base):
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
     committee_code: Mapped[str] = mapped_column(ForeignKey("committees.code"), primary_key=True)
+    # Set when the case was shared with this committee by hand (with consent): its focal
+    # points then see and act on the case, even if it is restricted.
+    shared_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class CaseActRow(Base):

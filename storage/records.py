@@ -48,6 +48,10 @@ class CaseRecord:
     updated_at: dt.datetime
     facts: NewCase
     erased: bool = False
+    reply_due_on: dt.date | None = None  # when the State's reply is due, if one is awaited
+    closed_on: dt.date | None = None
+    outcome: str | None = None
+    shared_with: tuple[str, ...] = ()  # committees the case was shared with by hand
 
     @property
     def committees(self) -> tuple[str, ...]:

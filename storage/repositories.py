@@ -221,6 +221,23 @@ class CaseRepository:
         await self._session.flush()
         return len(targets)
 
+    async def share_with(self, case_id: int, committee: str, *, now: dt.datetime) -> bool:
+        """Share the case with a committee (concerned from now on, if it was not); False if it
+        was shared with it already, or leads it."""
+        row = await self._session.get(CaseRow, case_id)
+        if row is None or row.lead_committee == committee:
+            return False
+        concerned = next((c for c in row.committees if c.committee_code == committee), None)
+        if concerned is not None and concerned.shared_at is not None:
+            return False
+        if concerned is None:
+            concerned = CaseCommitteeRow(case_id=case_id, committee_code=committee)
+            row.committees.append(concerned)
+        concerned.shared_at = now
+        row.updated_at = now
+        await self._session.flush()
+        return True
+
     async def by_idempotency_key(self, key: str) -> CaseRecord | None:
         return await self._one(select(CaseRow).where(CaseRow.idempotency_key == key))
 
@@ -238,6 +255,7 @@ class CaseRepository:
         open_only: bool = False,
         reporter_id: int | None = None,
         lead_committees: Sequence[str] = (),
+        reply_due_before: dt.date | None = None,
         limit: int = 500,
     ) -> list[CaseRecord]:
         """Cases matching every filter given, newest first (policy is applied by the caller)."""
@@ -251,6 +269,8 @@ class CaseRepository:
             query = query.where(or_(CaseRow.lead_committee == committee, CaseRow.id.in_(concerned)))
         if open_only:
             query = query.where(CaseRow.stage != "closed")
+        if reply_due_before is not None:
+            query = query.where(CaseRow.reply_due_on < reply_due_before)
         if reporter_id is not None or lead_committees:
             query = query.where(
                 or_(CaseRow.reporter_id == reporter_id, CaseRow.lead_committee.in_(lead_committees))
@@ -395,6 +415,10 @@ def _case(
         updated_at=row.updated_at,
         facts=facts,
         erased=row.erased_at is not None,
+        reply_due_on=row.reply_due_on,
+        closed_on=row.closed_on,
+        outcome=row.outcome,
+        shared_with=tuple(sorted(c.committee_code for c in row.committees if c.shared_at)),
     )
 
 

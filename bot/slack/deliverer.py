@@ -32,6 +32,17 @@ class SlackDeliverer:
     async def to_person(self, person: PersonRecord, message: Outgoing) -> str:
         return await self._post(await self._dm(person), message, thread_ts=None)
 
+    async def update_card(self, thread: ThreadRecord, message: Outgoing) -> str:
+        body = self._renderer.json(f"slack/{message.template}.message.json.j2", **message.context)
+        await self._call(
+            "chat_update",
+            channel=thread.channel,
+            ts=thread.root_ref,
+            text=body["text"],
+            blocks=body["blocks"],
+        )
+        return thread.root_ref
+
     async def send_digest(self, target: Target, message: Outgoing, *, resume: bool) -> str:
         if isinstance(target, ThreadRecord):
             raise DeliveryError("a digest is not posted in a case thread", transient=False)

@@ -30,10 +30,8 @@ async def send_digest(
     for number, part in enumerate(parts[1:], start=1):
         if number not in found.parts:
             await _post(call, channel, part, message.notice, number, root)
-    from bot.charts import render_charts  # matplotlib loads when the first digest goes out
-
     # Drawn here, outside any transaction, and off the event loop.
-    for chart in await asyncio.to_thread(render_charts, digest):
+    for chart in await asyncio.to_thread(charts_of, digest):
         name = chart_file_name(chart, digest.period.label, message.notice)
         if name not in found.files:
             await call(
@@ -46,6 +44,25 @@ async def send_digest(
                 alt_txt=chart.alt[:1000],
             )
     return root
+
+
+def charts_of(digest: Any) -> list[Chart]:
+    """The period's charts. They show figures every reader gets alike, so each Chair's DM and
+    both channels share one drawing."""
+    return _drawn((digest.period, digest.by_committee, digest.by_act, digest.trend), digest)
+
+
+_cache: dict[object, list[Chart]] = {}
+
+
+def _drawn(key: object, digest: Any) -> list[Chart]:
+    from bot.charts import render_charts  # matplotlib loads when the first digest goes out
+
+    if key not in _cache:
+        if len(_cache) > 8:
+            _cache.clear()
+        _cache[key] = render_charts(digest)
+    return _cache[key]
 
 
 def chart_file_name(chart: Chart, period: str, notice: int) -> str:

@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.errors import incident_message
 from bot.results import template_for
 from bot.services import Services
+from bot.slack.case_actions import register_case_actions
 from bot.slack.digest_messages import digest_messages
 from bot.slack.events import SlackFacts, register_events
 from bot.slack.ids import SlackId
@@ -21,7 +22,7 @@ from commands.channel_safety import check as check_channel
 from commands.errors import CommandError, FormInvalid
 from commands.invocation import Invocation, parse
 from commands.policy import may_use_bot
-from commands.results import ReportForm
+from commands.results import CaseForm, ReportForm
 from commands.roles import Actor
 from digests.preview import DigestPreview
 from digests.run import run
@@ -47,6 +48,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
 
     facts = SlackFacts(services)
     register_events(app, services, facts, wake)
+    register_case_actions(app, services, wake, _actor)
 
     @app.command(SlackId.COMMAND)
     async def on_command(ack: Any, command: dict, respond: Respond, client: Any) -> None:
@@ -69,6 +71,10 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
             result = await run(Invocation(actor, verb, args), core)
             if isinstance(result, ReportForm):
                 view = renderer.json("slack/report_modal.view.json.j2", form=result)
+                await client.views_open(trigger_id=command["trigger_id"], view=view)
+                return
+            if isinstance(result, CaseForm):
+                view = renderer.json("slack/case_action.view.json.j2", form=result)
                 await client.views_open(trigger_id=command["trigger_id"], view=view)
                 return
             if isinstance(result, DigestPreview):
@@ -141,7 +147,18 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
 
 ACK_BUDGET = 1.5  # Slack waits 3 s, and the round trip over the internet takes part of it
 KNOWN_VERBS = frozenset(
-    {"report", "status", "list", "help", "erase", "audit", "channel-check", "digest"}
+    {
+        "report",
+        "status",
+        "list",
+        "help",
+        "erase",
+        "audit",
+        "channel-check",
+        "digest",
+        "action",
+        "share",
+    }
 )
 
 

@@ -132,7 +132,7 @@ async def test_console_input_ending_mid_form_saves_nothing(database_url: str) ->
         stdin="report\nViet Nam\n",
     )
     assert done.returncode == 0
-    assert "Report cancelled" in done.stdout and "Nothing was saved" in done.stdout
+    assert "Cancelled" in done.stdout and "Nothing was saved" in done.stdout
     assert await stored_cases(database_url) == 0
 
 

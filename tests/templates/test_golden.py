@@ -14,15 +14,20 @@ from typing import Any
 
 import pytest
 
+from bot.case_notices import ActionView, Progress
 from bot.notices import Saved
 from bot.rendering import Renderer
 from commands import help as help_command
+from commands.case_forms import FIELDS as CASE_FIELDS
+from commands.case_forms import TITLES, Mode
 from commands.form import FIELDS
 from commands.policy import Visibility
 from commands.results import (
+    ActionRecorded,
     AuditLine,
     AuditTrail,
     CaseDetail,
+    CaseForm,
     CaseList,
     ChannelChecked,
     EraseConfirmation,
@@ -79,6 +84,12 @@ DISCUSSED = replace(
         for i in range(12)
     ),
 )
+RECORDED = ActionRecorded(
+    "RPR-2026-0001",
+    "Letter of allegation to the State party",
+    "Awaiting State reply",
+    dt.date(2027, 1, 26),
+)
 
 RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
     "help": ("help", {"result": HelpResult(help_command.COMMANDS)}),
@@ -117,6 +128,11 @@ RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "channel_checked": ("channel_checked", {"result": ChannelChecked("C0COORD01", False, "x")}),
+    "action_done": ("action_done", {"result": RECORDED}),
+    "action_done_again": (
+        "action_done",
+        {"result": ActionRecorded("RPR-2026-0001", "x", "Received", None, duplicate=True)},
+    ),
 }
 # Notices: what the outbox worker renders, at the level it applies.
 NOTICES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -141,6 +157,41 @@ NOTICES: dict[str, tuple[str, dict[str, Any]]] = {
     "urgent_case": ("urgent_case", {"case": view_case(URGENT, Visibility.FACTS)}),
     "report_saved_dm": ("report_saved", {"result": Saved("RPR-2026-0001", FACTS)}),
     "channel_unsafe": ("channel_unsafe", {"channel": "C0COORD01", "reason": "1 outsider"}),
+    "action_recorded": (
+        "action_recorded",
+        {
+            "reference": "RPR-2026-0001",
+            "action": ActionView(
+                "Letter of allegation to the State party",
+                dt.date(2026, 11, 27),
+                ("CAT", "CCPR"),
+                ("Signed by the focal point and the chair",),
+                dt.date(2027, 1, 26),
+            ),
+            "stage": "Awaiting State reply",
+            "shared_with": None,
+            "mentions": [],
+        },
+    ),
+    "action_recorded_shared": (
+        "action_recorded",
+        {
+            "reference": "RPR-2026-0001",
+            "action": ActionView("Shared with CERD", dt.date(2026, 11, 27), ("CERD",), (), None),
+            "stage": "Received",
+            "shared_with": "CERD (Committee on the Elimination of Racial Discrimination)",
+            "mentions": ["<@U0CERDFP1>"],
+        },
+    ),
+    "case_card_with_progress": (
+        "case_card",
+        {
+            "case": FACTS,
+            "progress": Progress(
+                "Meeting with the permanent mission", dt.date(2026, 11, 27), dt.date(2027, 1, 26), 1
+            ),
+        },
+    ),
     "reminder_due_soon": (
         "reminder",
         {
@@ -213,7 +264,9 @@ def test_notification_text_carries_references_only(name: str) -> None:
     assert VICTIM not in text and "Held" not in text and "Viet Nam" not in text
 
 
-@pytest.mark.parametrize("view", ["report_modal", "report_saved", "report_saving"])
+@pytest.mark.parametrize(
+    "view", ["report_modal", "report_saved", "report_saving", "case_action", "action_recorded"]
+)
 def test_modals_match_their_golden_files_and_slacks_limits(view: str) -> None:
     context: dict[str, Any] = {
         "report_modal": {
@@ -230,6 +283,16 @@ def test_modals_match_their_golden_files_and_slacks_limits(view: str) -> None:
         },
         "report_saved": {"result": ReportSaved("RPR-2026-0001", FULL)},
         "report_saving": {},
+        "case_action": {
+            "form": CaseForm(
+                "action",
+                "RPR-2026-0001",
+                TITLES[Mode.ACTION],
+                CASE_FIELDS[Mode.ACTION],
+                {"taken_on": dt.date(2026, 11, 27), "committees": ("CAT", "CCPR")},
+            )
+        },
+        "action_recorded": {"result": RECORDED},
     }[view]
     rendered = renderer.json(f"slack/{view}.view.json.j2", **context)
     golden(

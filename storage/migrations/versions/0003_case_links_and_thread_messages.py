@@ -1,4 +1,5 @@
-"""Related cases (links between two cases) and the messages posted in case threads (sealed).
+"""Related cases (links between two cases), the messages posted in case threads (sealed), and
+when a case was shared by hand with a committee.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,6 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('case_committees', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('shared_at', sa.DateTime(timezone=True), nullable=True))
+
     op.create_table('case_links',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('other_id', sa.Integer(), nullable=False),
@@ -48,6 +52,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('case_committees', schema=None) as batch_op:
+        batch_op.drop_column('shared_at')
+
     with op.batch_alter_table('case_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_messages_case_id'))
 

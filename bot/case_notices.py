@@ -1,0 +1,131 @@
+"""Plans for what an action on a case sends: a post in its thread (what was done, never the
+note) and the case card updated in place (stage, last action, next due date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from bot.delivery_types import DeliveryError, Dropped, Outgoing
+from commands import policy
+from commands import vocabulary as v
+from commands.roles import RoleKind
+from commands.views import view_case
+from storage.actions import ActionRecord
+from storage.records import CaseRecord, NoticeRecord, ThreadRecord
+from storage.reference import committee
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What the case card shows of the joint action so far."""
+
+    last_action: str | None
+    last_on: dt.date | None
+    due_on: dt.date | None
+    actions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    """An action as the thread may show it: what, when, who acted; never the note."""
+
+    label: str
+    taken_on: dt.date
+    committees: tuple[str, ...]
+    details: tuple[str, ...]
+    due_on: dt.date | None
+
+
+async def card_context(uow: UnitOfWork, case: CaseRecord) -> dict[str, Any]:
+    """The card's content at channel level, with its progress."""
+    actions = [a for a in await uow.actions.for_case(case.id) if a.kind != "share"]
+    last = actions[-1] if actions else None
+    progress = Progress(
+        last_action=_label(last) if last else None,
+        last_on=last.taken_on if last else None,
+        due_on=case.reply_due_on,
+        actions=len(actions),
+    )
+    return {"case": view_case(case, policy.channel_visibility(case)), "progress": progress}
+
+
+async def plan_card_update(
+    uow: UnitOfWork, case: CaseRecord, *, platform: str
+) -> tuple[Outgoing, ThreadRecord]:
+    thread = await uow.threads.get(case.id, platform)
+    if thread is None:
+        raise DeliveryError("the case card is not posted yet", transient=True)
+    return Outgoing("case_card", await card_context(uow, case)), thread
+
+
+async def plan_action_post(
+    uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, *, platform: str, mention: Any
+) -> tuple[Outgoing, ThreadRecord]:
+    thread = await uow.threads.get(case.id, platform)
+    if thread is None:
+        raise DeliveryError("the case card is not posted yet", transient=True)
+    found = [a for a in await uow.actions.for_case(case.id) if a.id == notice.payload.get("action")]
+    if not found:
+        raise Dropped("the action is no longer recorded")
+    action = found[0]
+    shared = notice.payload.get("shared_with")
+    mentions = await _mentions(uow, str(shared), mention) if shared else []
+    context = {
+        "reference": case.reference,
+        "action": ActionView(
+            _label(action),
+            action.taken_on,
+            action.committees,
+            _details(action),
+            action.due_on,
+        ),
+        "stage": v.STAGES.get(case.stage, case.stage),
+        "shared_with": _shared_name(str(shared)) if shared else None,
+        "mentions": mentions,
+    }
+    return Outgoing("action_recorded", context), thread
+
+
+def _label(action: ActionRecord) -> str:
+    if action.kind == "stage":
+        return f"Stage changed to {v.STAGES.get(str(action.detail.get('to')), '')}"
+    if action.kind == "close":
+        return f"Closed: {v.OUTCOMES.get(str(action.detail.get('outcome')), '')}"
+    if action.kind == "share":
+        return f"Shared with {_shared_name(str(action.detail.get('with')))}"
+    return v.ACTIONS.get(action.kind, action.kind)
+
+
+def _details(action: ActionRecord) -> tuple[str, ...]:
+    found = []
+    if signed := action.detail.get("signed_by"):
+        found.append(f"Signed by {v.SIGNED_BY.get(str(signed), str(signed)).lower()}")
+    if substance := action.detail.get("substance"):
+        found.append(f"Substance: {v.REPLY_SUBSTANCE.get(str(substance), str(substance))}")
+    if place := action.detail.get("place"):
+        found.append(f"In {v.MEETING_PLACES.get(str(place), str(place))}")
+    return tuple(found)
+
+
+def _shared_name(target: str) -> str:
+    return "the ASG office" if target == "asg" else f"{target} ({committee(target).name})"
+
+
+async def _mentions(uow: UnitOfWork, target: str, mention: Any) -> list[str]:
+    """The people a share brings in: the committee's focal points and alternates, or the ASG
+    office."""
+    people = await uow.people.active()
+    if target == "asg":
+        chosen = [p for p in people if any(k == RoleKind.ASG_OFFICE for k, _ in p.roles)]
+    else:
+        chosen = [
+            p
+            for p in people
+            if any(
+                k in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE) and c == target for k, c in p.roles
+            )
+        ]
+    return [mention(p) for p in chosen]

@@ -10,11 +10,11 @@ from typing import Any
 from bot.delivery_types import DeliveryError, Dropped, Outgoing
 from commands import policy
 from commands import vocabulary as v
+from commands.history import action_label, shared_name
 from commands.roles import RoleKind
 from commands.views import view_case
 from storage.actions import ActionRecord
 from storage.records import CaseRecord, NoticeRecord, ThreadRecord
-from storage.reference import committee
 from storage.uow import UnitOfWork
 
 
@@ -83,20 +83,14 @@ async def plan_action_post(
             action.due_on,
         ),
         "stage": v.STAGES.get(case.stage, case.stage),
-        "shared_with": _shared_name(str(shared)) if shared else None,
+        "shared_with": shared_name(str(shared)) if shared else None,
         "mentions": mentions,
     }
     return Outgoing("action_recorded", context), thread
 
 
 def _label(action: ActionRecord) -> str:
-    if action.kind == "stage":
-        return f"Stage changed to {v.STAGES.get(str(action.detail.get('to')), '')}"
-    if action.kind == "close":
-        return f"Closed: {v.OUTCOMES.get(str(action.detail.get('outcome')), '')}"
-    if action.kind == "share":
-        return f"Shared with {_shared_name(str(action.detail.get('with')))}"
-    return v.ACTIONS.get(action.kind, action.kind)
+    return action_label(action.kind, action.detail)
 
 
 def _details(action: ActionRecord) -> tuple[str, ...]:
@@ -108,10 +102,6 @@ def _details(action: ActionRecord) -> tuple[str, ...]:
     if place := action.detail.get("place"):
         found.append(f"In {v.MEETING_PLACES.get(str(place), str(place))}")
     return tuple(found)
-
-
-def _shared_name(target: str) -> str:
-    return "the ASG office" if target == "asg" else f"{target} ({committee(target).name})"
 
 
 async def _mentions(uow: UnitOfWork, target: str, mention: Any) -> list[str]:

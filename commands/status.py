@@ -8,6 +8,7 @@ from dataclasses import replace
 from commands import policy
 from commands.discussion import discussion_of
 from commands.errors import CommandError, NoSuchCase
+from commands.history import history_of
 from commands.invocation import Core
 from commands.results import CaseDetail, CaseList
 from commands.roles import Actor
@@ -65,10 +66,11 @@ async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
         )
         await uow.commit()
         discussion = await discussion_of(uow, case, level) if case else ()
+        history = await history_of(uow, case, level) if case else ()
     if case is None or not allowed:
         raise NoSuchCase(reference)
     view = view_case(case, level, core.clock.today())
-    return CaseDetail(case=replace(view, discussion=discussion))
+    return CaseDetail(case=replace(view, discussion=discussion, history=history))
 
 
 def _state(text: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from commands import vocabulary as v
+from commands.history import HistoryLine
 from commands.policy import Visibility
 from storage.records import CaseRecord
 from storage.reference import committee
@@ -48,6 +49,7 @@ class CaseView:
     target_names: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     discussion: tuple[DiscussionLine, ...] = ()  # the case thread, for readers at FULL
+    history: tuple[HistoryLine, ...] = ()  # received, actions, stages: readers of the facts
 
 
 def view_case(case: CaseRecord, level: Visibility, today: dt.date | None = None) -> CaseView:

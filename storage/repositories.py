@@ -309,6 +309,13 @@ class TimelineRepository:
             TimelineRow(case_id=case_id, at=at, actor_id=actor_id, kind=kind, detail=detail)
         )
 
+    async def for_case(self, case_id: int) -> list[tuple[dt.datetime, str, dict]]:
+        """The case's timeline, oldest first: (when, kind, detail)."""
+        rows = await self._session.scalars(
+            select(TimelineRow).where(TimelineRow.case_id == case_id).order_by(TimelineRow.id)
+        )
+        return [(row.at, row.kind, dict(row.detail)) for row in rows]
+
 
 class ThreadRepository:
     def __init__(self, session: AsyncSession) -> None:

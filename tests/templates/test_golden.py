@@ -21,6 +21,7 @@ from commands import help as help_command
 from commands.case_forms import FIELDS as CASE_FIELDS
 from commands.case_forms import TITLES, Mode
 from commands.form import FIELDS
+from commands.history import HistoryLine
 from commands.policy import Visibility
 from commands.results import (
     ActionRecorded,
@@ -97,6 +98,30 @@ RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
     "case_detail_full": ("case_detail", {"result": CaseDetail(FULL)}),
     "case_detail_facts": ("case_detail", {"result": CaseDetail(FACTS)}),
     "case_detail_outline": ("case_detail", {"result": CaseDetail(OUTLINE)}),
+    "case_detail_history": (
+        "case_detail",
+        {
+            "result": CaseDetail(
+                replace(
+                    FACTS,
+                    stage="Awaiting State reply",
+                    due_on=dt.date(2027, 1, 26),
+                    overdue=False,
+                    history=(
+                        HistoryLine(
+                            dt.date(2026, 11, 20), "2026-11-27 09:00 UTC", "Received", "Received"
+                        ),
+                        HistoryLine(
+                            dt.date(2026, 11, 27),
+                            "2026-11-27 09:30 UTC",
+                            "Letter of allegation to the State party",
+                            "Awaiting State reply",
+                        ),
+                    ),
+                )
+            )
+        },
+    ),
     "case_detail_discussion": ("case_detail", {"result": CaseDetail(DISCUSSED)}),
     "case_list": ("case_list", {"result": CaseList("Open cases", (FACTS, OUTLINE), "None.")}),
     "case_list_empty": ("case_list", {"result": CaseList("Open cases", (), "No open cases.")}),

@@ -171,6 +171,11 @@ async def test_the_state_replied_and_the_lifecycle_refuses_what_it_does_not_allo
     after = await press(bot, ANA, "case_action")
     _, late = await submit(bot, ANA, after, letter(), "V0FORM6")
     assert "is closed" in json.dumps(late["errors"])
+    history = json.dumps(await bot.ask(ANA, f"status {REF}"), ensure_ascii=False)
+    # Each stage with its date, in order.
+    steps = ["Received", "State reply received → Reply received", "Positive outcome → Closed"]
+    positions = [history.index(step) for step in steps]
+    assert positions == sorted(positions) and "2026-11-26" in history
 
 
 async def test_sharing_needs_consent_and_brings_the_committee_in(bot: BotUnderTest) -> None:

@@ -143,3 +143,32 @@ async def test_a_chair_previews_the_digest_and_a_focal_point_may_not(
     assert "YYYY-MM" in bad["text"]
     future = await digest_bot.ask(SAM, "digest preview 2027-01")
     assert "has not started yet" in future["text"]
+
+
+async def test_digests_queued_before_a_restart_go_out_once_after_it(
+    database_url: str, slack: SlackStandIn, example_directory: Path, keyring
+) -> None:
+    from storage.engine import create_engine
+    from storage.schema import upgrade
+    from tests.bot.test_scheduler import services_on
+
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    await engine.dispose()
+    clock = FrozenClock(FIRST_WORKING_DAY)
+    async with services_on(database_url, keyring, clock) as services:  # queued, then stopped
+        queued = await services_scheduler(services).queue_digest()
+    assert len(queued) == len(load_directory(EXAMPLE_DIRECTORY).holders(RoleKind.CHAIR)) + 2
+    async with running_bot(database_url, slack, clock, example_directory) as bot:
+        bot.running.worker.wake()
+        await bot.delivered(patience=30)
+        assert await bot.running.scheduler.queue_digest() == []
+    for user in chairs_with_slack():
+        assert len(heads(slack, slack._dm_for(user))) == 1, user
+    assert len(heads(slack, "C0CHAIRS1")) == len(heads(slack, "C0COORD01")) == 1
+
+
+def services_scheduler(services):
+    from bot.scheduler import Scheduler
+
+    return Scheduler(services, platform="slack", wake=lambda: None)

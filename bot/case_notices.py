@@ -11,7 +11,8 @@ from bot.delivery_types import DeliveryError, Dropped, Outgoing
 from commands import policy
 from commands import vocabulary as v
 from commands.history import action_label, shared_name
-from commands.roles import RoleKind
+from commands.related import WHY
+from commands.roles import RoleKind, actor_of
 from commands.views import view_case
 from storage.actions import ActionRecord
 from storage.records import CaseRecord, NoticeRecord, ThreadRecord
@@ -119,3 +120,38 @@ async def _mentions(uow: UnitOfWork, target: str, mention: Any) -> list[str]:
             )
         ]
     return [mention(p) for p in chosen]
+
+
+async def plan_related(
+    uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, *, platform: str
+) -> tuple[Outgoing, ThreadRecord]:
+    """Possibly related cases, by reference and reason, each with a Link button; re-checked
+    now: a case erased, or that the reporter may no longer see, is left out."""
+    thread = await uow.threads.get(case.id, platform)
+    if thread is None:
+        raise DeliveryError("the case card is not posted yet", transient=True)
+    reporter = await uow.people.get(int(str(notice.payload.get("reporter", 0))))
+    if reporter is None:
+        raise Dropped("the reporter is no longer in the directory")
+    reader = actor_of(reporter)
+    related = []
+    for other_id, why in notice.payload.get("related", []):  # type: ignore[attr-defined]
+        other = await uow.cases.get(int(other_id))
+        if other and not other.erased and policy.visibility(reader, other) > policy.Visibility.NONE:
+            related.append({"reference": other.reference, "why": WHY.get(str(why), str(why))})
+    if not related:
+        raise Dropped("no related case to suggest any more")
+    context = {"reference": case.reference, "related": related}
+    return Outgoing("related_cases", context), thread
+
+
+async def plan_linked(
+    uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, *, platform: str
+) -> tuple[Outgoing, ThreadRecord]:
+    thread = await uow.threads.get(case.id, platform)
+    if thread is None:
+        raise DeliveryError("the case card is not posted yet", transient=True)
+    other = await uow.cases.get(int(str(notice.payload.get("other", 0))))
+    if other is None:
+        raise Dropped("the other case is gone")
+    return Outgoing("cases_linked", {"reference": case.reference, "other": other.reference}), thread

@@ -9,10 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.case_notices import card_context, plan_action_post, plan_card_update
+from bot.case_notices import (
+    card_context,
+    plan_action_post,
+    plan_card_update,
+    plan_linked,
+    plan_related,
+)
 from bot.delivery_types import DeliveryError, Dropped, Held, Outgoing
 from bot.digest_notices import Channels, plan_digest, plan_reminder
 from commands import policy
+from commands.related import LINKED, RELATED
 from commands.reminders import REMINDER
 from commands.roles import RoleKind, actor_of
 from commands.views import CaseView, view_case
@@ -77,6 +84,12 @@ async def plan_for(
         case "channel":
             message = Outgoing("case_card", await card_context(uow, case))
             return Plan(message, channel=channel, starts_thread_of=case.id)
+        case "thread" if notice.kind == RELATED:
+            message, thread = await plan_related(uow, case, notice, platform=platform)
+            return Plan(message, thread=thread)
+        case "thread" if notice.kind == LINKED:
+            message, thread = await plan_linked(uow, case, notice, platform=platform)
+            return Plan(message, thread=thread)
         case "thread" if notice.kind == "action_recorded":
             message, thread = await plan_action_post(
                 uow, case, notice, platform=platform, mention=mention

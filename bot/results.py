@@ -11,6 +11,7 @@ from commands.results import (
     EraseConfirmation,
     Erased,
     HelpResult,
+    Linked,
     ReportSaved,
     Result,
 )
@@ -25,6 +26,7 @@ TEMPLATE_OF: dict[type, str] = {
     AuditTrail: "audit_trail",
     ChannelChecked: "channel_checked",
     ActionRecorded: "action_done",
+    Linked: "linked",
 }
 
 

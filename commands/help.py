@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "Record what was done on a case (a letter, the State's reply, a meeting...), or change "
         "its stage, or close it with its outcome.",
     ),
+    ("link RPR-YYYY-NNNN RPR-YYYY-NNNN", "Link two related cases (both must be yours to act on)."),
     (
         "share RPR-YYYY-NNNN <COMMITTEE>|asg",
         "Share a case with another committee or the ASG office (needs the person's consent).",

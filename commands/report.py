@@ -9,6 +9,7 @@ from commands import policy
 from commands.errors import NotAllowed, NotInDirectory
 from commands.form import FIELDS, Raw, validate_report
 from commands.invocation import Core
+from commands.related import queue_suggestions
 from commands.results import ReportForm, ReportSaved
 from commands.roles import Actor, RoleKind
 from commands.trail import on_demand_surface, record, refuse
@@ -72,6 +73,7 @@ async def submit(
             clock=core.clock,
         )
         await _queue_notices(uow, case, actor, core.platform)
+        await queue_suggestions(uow, case, actor, core.platform)
         await uow.commit()
     return _saved(case, actor, core, duplicate=False)
 

@@ -100,6 +100,13 @@ class ActionRecorded:
     duplicate: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Linked:
+    first: str
+    second: str
+    already: bool = False
+
+
 Result = (
     HelpResult
     | CaseDetail
@@ -112,4 +119,5 @@ Result = (
     | ChannelChecked
     | CaseForm
     | ActionRecorded
+    | Linked
 )

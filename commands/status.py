@@ -10,6 +10,7 @@ from commands.discussion import discussion_of
 from commands.errors import CommandError, NoSuchCase
 from commands.history import history_of
 from commands.invocation import Core
+from commands.related import linked_references
 from commands.results import CaseDetail, CaseList
 from commands.roles import Actor
 from commands.trail import on_demand_surface, record
@@ -67,10 +68,11 @@ async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
         await uow.commit()
         discussion = await discussion_of(uow, case, level) if case else ()
         history = await history_of(uow, case, level) if case else ()
+        linked = await linked_references(uow, case, actor) if case else ()
     if case is None or not allowed:
         raise NoSuchCase(reference)
     view = view_case(case, level, core.clock.today())
-    return CaseDetail(case=replace(view, discussion=discussion, history=history))
+    return CaseDetail(case=replace(view, discussion=discussion, history=history, linked=linked))
 
 
 def _state(text: str) -> str:

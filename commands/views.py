@@ -50,6 +50,7 @@ class CaseView:
     organisations: tuple[str, ...] = ()
     discussion: tuple[DiscussionLine, ...] = ()  # the case thread, for readers at FULL
     history: tuple[HistoryLine, ...] = ()  # received, actions, stages: readers of the facts
+    linked: tuple[str, ...] = ()  # references of linked cases the reader may see
 
 
 def view_case(case: CaseRecord, level: Visibility, today: dt.date | None = None) -> CaseView:

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.errors import incident_message
+from bot.results import template_for
 from bot.services import Services
 from bot.slack.translate import form_values
 from commands import act
@@ -21,6 +22,7 @@ from digests.run import run
 
 CASE_BUTTON = re.compile(r"^case_(action|reply|refer|share|stage|close)$")
 CASE_FORM = "case_action"
+LINK_BUTTON = "link_cases"
 FIRST_FIELD = "note"  # where an error that belongs to no field is shown
 
 
@@ -43,6 +45,23 @@ def register_case_actions(
             assert isinstance(result, CaseForm)
             view = renderer.json("slack/case_action.view.json.j2", form=result)
             await client.views_open(trigger_id=body["trigger_id"], view=view)
+        except CommandError as problem:
+            await respond(response_type="ephemeral", replace_original=False, text=problem.message)
+        except Exception:
+            await respond(
+                response_type="ephemeral", replace_original=False, text=incident_message()
+            )
+
+    @app.action(LINK_BUTTON)
+    async def on_link_button(ack: Any, body: dict, action: dict, respond: Any) -> None:
+        await ack()
+        first, _, second = str(action.get("value") or "").partition("|")
+        try:
+            actor: Actor = await actor_of(services, body["user"]["id"])
+            result = await run(Invocation(actor, "link", (first, second)), core)
+            body_ = renderer.json(f"slack/{template_for(result)}.message.json.j2", result=result)
+            await respond(response_type="ephemeral", replace_original=False, **body_)
+            wake()
         except CommandError as problem:
             await respond(response_type="ephemeral", replace_original=False, text=problem.message)
         except Exception:

@@ -34,6 +34,7 @@ from commands.results import (
     EraseConfirmation,
     Erased,
     HelpResult,
+    Linked,
     ReportForm,
     ReportSaved,
 )
@@ -154,6 +155,8 @@ RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "channel_checked": ("channel_checked", {"result": ChannelChecked("C0COORD01", False, "x")}),
     "action_done": ("action_done", {"result": RECORDED}),
+    "linked": ("linked", {"result": Linked("RPR-2026-0001", "RPR-2026-0002")}),
+    "linked_already": ("linked", {"result": Linked("RPR-2026-0001", "RPR-2026-0002", True)}),
     "action_done_again": (
         "action_done",
         {"result": ActionRecorded("RPR-2026-0001", "x", "Received", None, duplicate=True)},
@@ -217,6 +220,23 @@ NOTICES: dict[str, tuple[str, dict[str, Any]]] = {
             ),
         },
     ),
+    "related_cases": (
+        "related_cases",
+        {
+            "reference": "RPR-2026-0003",
+            "related": [
+                {
+                    "reference": "RPR-2026-0001",
+                    "why": "same State, and a person or organisation named in both",
+                },
+                {
+                    "reference": "RPR-2026-0002",
+                    "why": "same State and lead committee, within 90 days",
+                },
+            ],
+        },
+    ),
+    "cases_linked": ("cases_linked", {"reference": "RPR-2026-0001", "other": "RPR-2026-0002"}),
     "reminder_due_soon": (
         "reminder",
         {

@@ -1,0 +1,113 @@
+"""Related cases: on a new report, suggest the cases that may concern the same events (same
+State and a person or organisation named in both; or same State and committee within 90 days),
+among those the reporter may see; and `/reprisal link REF REF` to link two cases by hand."""
+
+from __future__ import annotations
+
+import functools
+
+from commands import policy
+from commands.errors import CommandError, NoSuchCase
+from commands.invocation import Core
+from commands.results import Linked
+from commands.roles import Actor
+from commands.trail import on_demand_surface, record
+from storage.records import CaseRecord
+from storage.uow import UnitOfWork
+
+RELATED = "related_cases"
+LINKED = "cases_linked"
+WHY = {
+    "same_target": "same State, and a person or organisation named in both",
+    "same_committee": "same State and lead committee, within 90 days",
+}
+MOST = 10  # suggestions in one thread post
+
+
+async def queue_suggestions(uow: UnitOfWork, case: CaseRecord, actor: Actor, platform: str) -> None:
+    """One thread post naming the possibly related cases the reporter may see (references and
+    reasons only), if there are any."""
+    found = await uow.links.possibly_related(
+        case.id,
+        state_party=case.facts.state_party,
+        committee=case.facts.lead_committee,
+        received_on=case.facts.received_on,
+    )
+    related: list[list[object]] = []
+    for other_id, why in found.items():
+        other = await uow.cases.get(other_id)
+        if other and not other.erased and policy.visibility(actor, other) > policy.Visibility.NONE:
+            related.append([other_id, why])
+    if related:
+        await uow.outbox.add(
+            kind=RELATED,
+            platform=platform,
+            destination="thread",
+            ordering_key=f"case:{case.id}:thread",
+            now=case.created_at,
+            case_id=case.id,
+            payload={"related": related[:MOST], "reporter": actor.person_id},
+        )
+
+
+async def link(args: tuple[str, ...], *, actor: Actor, core: Core) -> Linked:
+    """Link two cases the actor may see in full; said once, and posted in both threads."""
+    if len(args) != 2:
+        raise CommandError("Please name two cases: `/reprisal link RPR-2026-0001 RPR-2026-0002`.")
+    first, second = (a.strip().upper() for a in args)
+    if first == second:
+        raise CommandError("A case cannot be linked to itself: please name two different cases.")
+    async with core.uow() as uow:
+        a = await _linkable(uow, first, actor=actor, core=core)
+        b = await _linkable(uow, second, actor=actor, core=core)
+        now = core.clock.now()
+        if not await uow.links.link(a.id, b.id, by=actor.person_id, now=now):
+            return Linked(a.reference, b.reference, already=True)
+        add = functools.partial(
+            uow.outbox.add, kind=LINKED, platform=core.platform, destination="thread", now=now
+        )
+        for case, other in ((a, b), (b, a)):
+            detail: dict[str, object] = {"other": other.id}
+            await uow.timeline.append(
+                case.id, at=now, actor_id=actor.person_id, kind="linked", detail=detail
+            )
+            await record(
+                uow,
+                actor=actor,
+                action="link",
+                case_id=case.id,
+                allowed=True,
+                surface=on_demand_surface(core),
+                clock=core.clock,
+                detail=detail,
+            )
+            await add(case_id=case.id, ordering_key=f"case:{case.id}:thread", payload=detail)
+        await uow.commit()
+    return Linked(a.reference, b.reference)
+
+
+async def linked_references(uow: UnitOfWork, case: CaseRecord, actor: Actor) -> tuple[str, ...]:
+    """The cases linked to `case` that the actor may see, by reference."""
+    shown = []
+    for other_id in await uow.links.linked_to(case.id):
+        other = await uow.cases.get(other_id)
+        if other and policy.visibility(actor, other) > policy.Visibility.NONE:
+            shown.append(other.reference)
+    return tuple(shown)
+
+
+async def _linkable(uow: UnitOfWork, reference: str, *, actor: Actor, core: Core) -> CaseRecord:
+    case = await uow.cases.by_reference(reference)
+    if case is None or case.erased or not policy.may_act(actor, case):
+        await record(
+            uow,
+            actor=actor,
+            action="link",
+            case_id=case.id if case else None,
+            allowed=False,
+            surface=on_demand_surface(core),
+            clock=core.clock,
+        )
+        await uow.commit()
+        raise NoSuchCase(reference)
+    return case

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Row, Select, distinct, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -135,6 +135,17 @@ class DigestQueries:
     async def count_in_stages(self, stages: Sequence[str], day: dt.date) -> int:
         query = select(func.count()).where(CaseRow.stage.in_(stages), CaseRow.received_on < day)
         return await self._session.scalar(query) or 0
+
+    async def open_concerning(
+        self, committees: Sequence[str] | None, *, limit: int
+    ) -> list[CaseFacts]:
+        """Open cases led by or concerning any of `committees` (every open case if None), the
+        latest first."""
+        query = select(*_FACT_COLUMNS).where(CaseRow.stage != "closed")
+        if committees is not None:
+            concerned = [_concerns(code) for code in committees]
+            query = query.where(or_(*concerned)) if concerned else query.where(false())
+        return await self._facts(query, latest=CaseRow.received_on, limit=limit)
 
     async def by_ids(self, ids: Iterable[int], *, committee: str | None = None) -> list[CaseFacts]:
         """These cases (those concerning `committee` only, if given)."""

@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.slack.case_actions import register_case_actions
 from bot.slack.digest_messages import digest_messages
 from bot.slack.events import SlackFacts, register_events
+from bot.slack.home import register_home
 from bot.slack.ids import SlackId
 from bot.slack.translate import command_text, form_values, state_query, view_idempotency_key
 from commands import report
@@ -49,6 +50,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
     facts = SlackFacts(services)
     register_events(app, services, facts, wake)
     register_case_actions(app, services, wake, _actor)
+    register_home(app, services, _actor)
 
     @app.command(SlackId.COMMAND)
     async def on_command(ack: Any, command: dict, respond: Respond, client: Any) -> None:

@@ -22,6 +22,7 @@ from commands.case_forms import FIELDS as CASE_FIELDS
 from commands.case_forms import TITLES, Mode
 from commands.form import FIELDS
 from commands.history import HistoryLine
+from commands.home import HomeResult
 from commands.policy import Visibility
 from commands.results import (
     ActionRecorded,
@@ -356,3 +357,25 @@ def test_a_long_summary_full_of_escapes_still_fits_a_text_object() -> None:
     long = replace(long, summary="<&>" * 1000)  # 3,000 characters that escape to 13,000
     message = renderer.json("slack/case_detail.message.json.j2", result=CaseDetail(long))
     assert check_message(message["text"], message["blocks"]) is None
+
+
+def test_the_home_tab_matches_its_golden_file_and_slacks_limits() -> None:
+    due = replace(FACTS, due_on=dt.date(2026, 11, 30), overdue=True)
+    result = HomeResult(
+        "Ana Example",
+        in_directory=True,
+        may_report=True,
+        committees=("CAT",),
+        mine=(FACTS, OUTLINE),
+        overdue=(due,),
+        due_soon=(),
+        shared=(FACTS,),
+        more=True,
+    )
+    rendered = renderer.json("slack/home.view.json.j2", result=result)
+    golden(
+        "home.view.json", json.dumps(rendered, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    assert check_view(rendered, "home") == []
+    raw = json.dumps(rendered, ensure_ascii=False)
+    assert VICTIM not in raw and "evil.example" not in raw

@@ -1,0 +1,83 @@
+"""A person's Home tab: their committee's open cases, State replies overdue and due soon, the
+cases shared with them, as the policy allows on Home (never more than the facts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from commands import policy
+from commands.invocation import Core
+from commands.roles import COMMITTEE_ROLES, Actor
+from commands.trail import record
+from commands.views import CaseView, view_case
+from storage.digest_queries import CaseFacts
+
+SHOWN = 15  # cases per section: Home holds at most 100 blocks
+DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class HomeResult:
+    name: str
+    in_directory: bool
+    may_report: bool = False
+    committees: tuple[str, ...] = ()
+    mine: tuple[CaseView, ...] = ()
+    overdue: tuple[CaseView, ...] = ()
+    due_soon: tuple[CaseView, ...] = ()
+    shared: tuple[CaseView, ...] = ()
+    more: bool = False  # a section had more cases than it shows
+
+
+async def handle(*, actor: Actor, core: Core) -> HomeResult:
+    if not policy.may_use_bot(actor):
+        return HomeResult(actor.name, in_directory=False)
+    today = core.clock.today()
+    codes = tuple(sorted({str(r.committee) for r in actor.roles if r.kind in COMMITTEE_ROLES}))
+    async with core.uow() as uow:
+        q = uow.digests
+        own = await q.open_concerning(codes or None, limit=SHOWN * 4)
+        due = await q.open_with_reply_due_before(
+            today + dt.timedelta(days=DUE_SOON_DAYS + 1), limit=SHOWN * 8
+        )
+        everyone = await q.open_concerning(None, limit=SHOWN * 8) if codes else []
+        await record(
+            uow,
+            actor=actor,
+            action="home",
+            case_id=None,
+            allowed=True,
+            surface=policy.Surface.APP_HOME,
+            clock=core.clock,
+        )
+        await uow.commit()
+    mine = _shown(actor, own, today, lambda f: True)
+    shared = _shown(actor, everyone, today, lambda f: f.case.facts.lead_committee not in codes)
+    overdue = _shown(actor, due, today, lambda f: bool(f.reply_due_on and f.reply_due_on < today))
+    soon = _shown(actor, due, today, lambda f: bool(f.reply_due_on and f.reply_due_on >= today))
+    return HomeResult(
+        actor.name,
+        in_directory=True,
+        may_report=policy.may_report(actor),
+        committees=codes,
+        mine=mine[:SHOWN],
+        overdue=overdue[:SHOWN],
+        due_soon=soon[:SHOWN],
+        shared=shared[:SHOWN],
+        more=any(len(x) > SHOWN for x in (mine, overdue, soon, shared)),
+    )
+
+
+def _shown(
+    actor: Actor, facts: list[CaseFacts], today: dt.date, keep: Callable[[CaseFacts], bool]
+) -> tuple[CaseView, ...]:
+    views = []
+    for f in facts:
+        if f.case.erased or not keep(f):
+            continue
+        level = policy.level_for(actor, f.case, policy.Surface.APP_HOME)
+        if level > policy.Visibility.NONE:
+            views.append(view_case(f.case, level, today))
+    return tuple(views)

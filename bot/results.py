@@ -11,6 +11,7 @@ from commands.results import (
     EraseConfirmation,
     Erased,
     HelpResult,
+    HomeResult,
     Linked,
     ReportSaved,
     Result,
@@ -27,6 +28,7 @@ TEMPLATE_OF: dict[type, str] = {
     ChannelChecked: "channel_checked",
     ActionRecorded: "action_done",
     Linked: "linked",
+    HomeResult: "home",
 }
 
 

@@ -11,6 +11,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status <COMMITTEE>", "Cases led by or concerning a committee, e.g. `status CAT`."),
     ("list open", "Open cases you may see."),
     ("list overdue", "Open cases whose State reply is overdue."),
+    ("home", "Your committee's open cases, what is due, and what is shared with you."),
     (
         "action RPR-YYYY-NNNN [reply|refer|share|stage|close]",
         "Record what was done on a case (a letter, the State's reply, a meeting...), or change "

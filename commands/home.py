@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from commands import policy
 from commands.invocation import Core
+from commands.results import HomeResult
 from commands.roles import COMMITTEE_ROLES, Actor
 from commands.trail import record
 from commands.views import CaseView, view_case
@@ -16,19 +16,6 @@ from storage.digest_queries import CaseFacts
 
 SHOWN = 15  # cases per section: Home holds at most 100 blocks
 DUE_SOON_DAYS = 7
-
-
-@dataclass(frozen=True, slots=True)
-class HomeResult:
-    name: str
-    in_directory: bool
-    may_report: bool = False
-    committees: tuple[str, ...] = ()
-    mine: tuple[CaseView, ...] = ()
-    overdue: tuple[CaseView, ...] = ()
-    due_soon: tuple[CaseView, ...] = ()
-    shared: tuple[CaseView, ...] = ()
-    more: bool = False  # a section had more cases than it shows
 
 
 async def handle(*, actor: Actor, core: Core) -> HomeResult:

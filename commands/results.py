@@ -107,6 +107,19 @@ class Linked:
     already: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class HomeResult:
+    name: str
+    in_directory: bool
+    may_report: bool = False
+    committees: tuple[str, ...] = ()
+    mine: tuple[CaseView, ...] = ()
+    overdue: tuple[CaseView, ...] = ()
+    due_soon: tuple[CaseView, ...] = ()
+    shared: tuple[CaseView, ...] = ()
+    more: bool = False  # a section had more cases than it shows
+
+
 Result = (
     HelpResult
     | CaseDetail
@@ -120,4 +133,5 @@ Result = (
     | CaseForm
     | ActionRecorded
     | Linked
+    | HomeResult
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import act, audit_view, erase, list_cases, related, report, status
+from commands import act, audit_view, erase, home, list_cases, related, report, status
 from commands import help as help_command
 from commands.errors import NotInDirectory
 from commands.invocation import Core, Invocation
@@ -34,6 +34,8 @@ async def run(invocation: Invocation, core: Core) -> Result:
             return await act.open_form(invocation.args, actor=actor, core=core)
         case "share":
             return await act.share_command(invocation.args, actor=actor, core=core)
+        case "home":
+            return await home.handle(actor=actor, core=core)
         case "link":
             return await related.link(invocation.args, actor=actor, core=core)
         case "help":

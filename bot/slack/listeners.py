@@ -160,6 +160,8 @@ KNOWN_VERBS = frozenset(
         "digest",
         "action",
         "share",
+        "link",
+        "home",
     }
 )
 

@@ -22,7 +22,6 @@ from commands.case_forms import FIELDS as CASE_FIELDS
 from commands.case_forms import TITLES, Mode
 from commands.form import FIELDS
 from commands.history import HistoryLine
-from commands.home import HomeResult
 from commands.policy import Visibility
 from commands.results import (
     ActionRecorded,
@@ -35,6 +34,7 @@ from commands.results import (
     EraseConfirmation,
     Erased,
     HelpResult,
+    HomeResult,
     Linked,
     ReportForm,
     ReportSaved,
@@ -157,6 +157,14 @@ RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
     "channel_checked": ("channel_checked", {"result": ChannelChecked("C0COORD01", False, "x")}),
     "action_done": ("action_done", {"result": RECORDED}),
     "linked": ("linked", {"result": Linked("RPR-2026-0001", "RPR-2026-0002")}),
+    "home": (
+        "home",
+        {
+            "result": HomeResult(
+                "Ana Example", True, True, ("CAT",), (FACTS, OUTLINE), (), (), (FACTS,), False
+            )
+        },
+    ),
     "linked_already": ("linked", {"result": Linked("RPR-2026-0001", "RPR-2026-0002", True)}),
     "action_done_again": (
         "action_done",

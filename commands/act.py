@@ -10,12 +10,12 @@ import functools
 from commands import lifecycle, policy
 from commands import vocabulary as v
 from commands.case_forms import FIELDS, TITLES, CaseAnswers, Mode, defaults_for, validate
-from commands.errors import CommandError, NoSuchCase, NotAllowed
+from commands.errors import CommandError, NotAllowed
 from commands.form import COMMITTEE_OPTIONS
 from commands.invocation import Core
 from commands.results import ActionRecorded, CaseForm
 from commands.roles import Actor
-from commands.trail import on_demand_surface, record
+from commands.trail import deny_as_missing, on_demand_surface, record
 from storage.actions import FollowUp, NewAction
 from storage.records import CaseRecord
 from storage.uow import UnitOfWork
@@ -39,17 +39,14 @@ async def actionable(uow: UnitOfWork, reference: str, *, actor: Actor, core: Cor
     not even see it, and a polite refusal if they may see it but not act."""
     case = await uow.cases.by_reference(reference)
     if case is None or case.erased or policy.visibility(actor, case) is policy.Visibility.NONE:
-        await record(
+        await deny_as_missing(
             uow,
+            core,
             actor=actor,
             action="act",
+            reference=reference,
             case_id=case.id if case else None,
-            allowed=False,
-            surface=on_demand_surface(core),
-            clock=core.clock,
         )
-        await uow.commit()
-        raise NoSuchCase(reference)
     if not policy.may_act(actor, case):
         raise NotAllowed(
             f"You may read {case.reference}, but actions on it are recorded by its focal points"

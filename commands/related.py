@@ -7,11 +7,11 @@ from __future__ import annotations
 import functools
 
 from commands import policy
-from commands.errors import CommandError, NoSuchCase
+from commands.errors import CommandError
 from commands.invocation import Core
 from commands.results import Linked
 from commands.roles import Actor
-from commands.trail import on_demand_surface, record
+from commands.trail import deny_as_missing, on_demand_surface, record
 from storage.records import CaseRecord
 from storage.uow import UnitOfWork
 
@@ -99,15 +99,12 @@ async def linked_references(uow: UnitOfWork, case: CaseRecord, actor: Actor) -> 
 async def _linkable(uow: UnitOfWork, reference: str, *, actor: Actor, core: Core) -> CaseRecord:
     case = await uow.cases.by_reference(reference)
     if case is None or case.erased or not policy.may_act(actor, case):
-        await record(
+        await deny_as_missing(
             uow,
+            core,
             actor=actor,
             action="link",
+            reference=reference,
             case_id=case.id if case else None,
-            allowed=False,
-            surface=on_demand_surface(core),
-            clock=core.clock,
         )
-        await uow.commit()
-        raise NoSuchCase(reference)
     return case

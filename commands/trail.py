@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
+from commands.errors import NoSuchCase
 from commands.invocation import Clock, Core
 from commands.policy import Surface
 from commands.roles import Actor
@@ -55,3 +58,26 @@ async def refuse(
             detail=detail,
         )
         await uow.commit()
+
+
+async def deny_as_missing(
+    uow: UnitOfWork,
+    core: Core,
+    *,
+    actor: Actor,
+    action: str,
+    reference: str,
+    case_id: int | None,
+) -> NoReturn:
+    """Record the refusal and commit it, then give the answer a missing case gets."""
+    await record(
+        uow,
+        actor=actor,
+        action=action,
+        case_id=case_id,
+        allowed=False,
+        surface=on_demand_surface(core),
+        clock=core.clock,
+    )
+    await uow.commit()
+    raise NoSuchCase(reference)

@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import CaseCipher, KeyRing
-from storage.models import CaseActionRow, CaseKeyRow, CaseRow
+from storage.models import CaseActionRow, CaseRow
+from storage.sealed_keys import case_cipher
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +112,4 @@ class ActionRepository:
         ]
 
     async def _cipher(self, case_id: int) -> CaseCipher | None:
-        """The case's cipher; None once the case is erased (notes are then not kept)."""
-        key = await self._session.get(CaseKeyRow, case_id)
-        if key is None:
-            return None
-        data_key = self._keyring.unwrap(key.master_key_id, key.wrapped, f"case/{case_id}")
-        return CaseCipher(case_id, data_key)
+        return await case_cipher(self._session, self._keyring, case_id)

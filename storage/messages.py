@@ -10,7 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import CaseCipher, KeyRing
-from storage.models import CaseKeyRow, CaseMessageRow
+from storage.models import CaseMessageRow
+from storage.sealed_keys import case_cipher
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +82,4 @@ class MessageRepository:
         ]
 
     async def _cipher(self, case_id: int) -> CaseCipher | None:
-        key = await self._session.get(CaseKeyRow, case_id)
-        if key is None:
-            return None
-        data_key = self._keyring.unwrap(key.master_key_id, key.wrapped, f"case/{case_id}")
-        return CaseCipher(case_id, data_key)
+        return await case_cipher(self._session, self._keyring, case_id)

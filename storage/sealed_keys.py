@@ -7,8 +7,8 @@ import secrets
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.crypto import KeyRing
-from storage.models import SealedKeyRow
+from storage.crypto import CaseCipher, KeyRing
+from storage.models import CaseKeyRow, SealedKeyRow
 
 
 async def sealed_key(
@@ -25,3 +25,11 @@ async def sealed_key(
     session.add(SealedKeyRow(name=name, master_key_id=master_key_id, wrapped=wrapped))
     await session.flush()
     return key
+
+
+async def case_cipher(session: AsyncSession, keyring: KeyRing, case_id: int) -> CaseCipher | None:
+    """The case's cipher; None once the case is erased (its key is gone)."""
+    key = await session.get(CaseKeyRow, case_id)
+    if key is None:
+        return None
+    return CaseCipher(case_id, keyring.unwrap(key.master_key_id, key.wrapped, f"case/{case_id}"))

@@ -21,6 +21,7 @@ from storage.engine import create_engine, session_factory
 from storage.records import ThreadRecord
 from storage.uow import UnitOfWork
 from tests.bot.processes import prepared, start
+from tests.bot.test_crash_safety import backlog_of
 from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY
 from tests.digests.dataset import fill
 from tests.slack_standin import SlackStandIn
@@ -50,15 +51,6 @@ async def filled(database_url: str, slack: SlackStandIn) -> None:
         await engine.dispose()
 
 
-async def backlog(database_url: str) -> int:
-    engine = create_engine(database_url)
-    try:
-        async with UnitOfWork(session_factory(engine), KeyRing.parse(MASTER_KEY)) as uow:
-            return await uow.outbox.backlog()
-    finally:
-        await engine.dispose()
-
-
 async def role_of(http: aiohttp.ClientSession, url: str) -> str | None:
     try:
         async with http.get(f"{url}/healthz") as answer:
@@ -70,7 +62,7 @@ async def role_of(http: aiohttp.ClientSession, url: str) -> str | None:
 async def drained(database_url: str, patience: float = 90) -> None:
     for _ in range(int(patience / 0.5)):
         await asyncio.sleep(0.5)
-        if await backlog(database_url) == 0:
+        if await backlog_of(database_url) == 0:
             return
     raise AssertionError("the outbox did not drain")
 

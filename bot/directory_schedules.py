@@ -73,12 +73,15 @@ def _table(
 def _crontab(value: object, name: str, timezone: str, problems: list[str]) -> str:
     default = DEFAULT_DIGEST_SCHEDULE if name == "digest" else DEFAULT_REMINDER_SCHEDULE
     if not isinstance(value, str):
-        problems.append(f'{name}: schedule must be a crontab in quotes, e.g. "{default}"')
+        problems.append(f'{name}: schedule must be a crontab in quotes, for example "{default}"')
         return default
     try:
         cron_trigger(value, timezone)
     except ValueError as problem:
-        problems.append(f'{name}: schedule {problem}; e.g. "{default}"')
+        reason = str(problem)
+        if not reason.startswith(repr(value)):
+            reason = f"{value!r} is not a valid crontab ({reason[:1].lower()}{reason[1:]})"
+        problems.append(f'{name}: schedule {reason}; for example "{default}"')
         return default
     return value
 

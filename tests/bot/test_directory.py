@@ -431,3 +431,29 @@ def test_roster_warns_about_committees_without_focal_point() -> None:
     assert "CAT," not in last
     assert "  Ben Example - Chair - ben.example@example.org".casefold() in roster.casefold()
     assert "  (nobody)" in roster
+
+
+def test_schedules_default_to_the_first_working_day_and_daily_reminders() -> None:
+    schedules = parse_directory(
+        {"slack": {"coordination_channel": "C0A1", "chairs_channel": "C0B1"}}
+    ).schedules
+    assert schedules.digest == "0 9 1-3 * mon-fri" and schedules.reporting_year_starts == 5
+    assert schedules.reminders == "0 8 * * *" and schedules.days_before == 7
+
+
+def test_bad_schedules_are_each_named_with_an_example() -> None:
+    with pytest.raises(DirectoryError) as raised:
+        parse_directory(
+            {
+                "slack": {"coordination_channel": "C0A1", "chairs_channel": "C0B1"},
+                "digest": {"schedule": "0 25 * * *", "reporting_year_starts": 13},
+                "reminders": {"schedule": "monthly", "days_before": 0, "every": 1},
+            }
+        )
+    problems = "\n".join(raised.value.problems)
+    assert "digest: schedule '0 25 * * *' is not a valid crontab" in problems
+    assert 'for example "0 9 1-3 * mon-fri"' in problems
+    assert "reminders: schedule 'monthly' is not a crontab of 5 fields" in problems
+    assert "reporting_year_starts: must be a month number" in problems
+    assert "days_before: must be a whole number of days from 1 to 60, not 0" in problems
+    assert "reminders: unknown key 'every'" in problems

@@ -10,6 +10,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status <State>", "Cases concerning a State party, e.g. `status Viet Nam`."),
     ("status <COMMITTEE>", "Cases led by or concerning a committee, e.g. `status CAT`."),
     ("list open", "Open cases you may see."),
+    ("list mine", "Cases you reported or that your committee leads."),
     ("list overdue", "Open cases whose State reply is overdue."),
     ("home", "Your committee's open cases, what is due, and what is shared with you."),
     (
@@ -22,7 +23,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "share RPR-YYYY-NNNN <COMMITTEE>|asg",
         "Share a case with another committee or the ASG office (needs the person's consent).",
     ),
-    ("list mine", "Cases you reported or that your committee leads."),
     (
         "digest preview [YYYY-MM]",
         "Chairs and secretariat: the monthly digest (last month unless you give one), "

@@ -33,11 +33,14 @@ async def queue_suggestions(uow: UnitOfWork, case: CaseRecord, actor: Actor, pla
         committee=case.facts.lead_committee,
         received_on=case.facts.received_on,
     )
+    # The latest candidates only, read as facts (nothing unsealed): this runs in every report.
+    latest = sorted(found, reverse=True)[: MOST * 3]
+    facts = {f.case.id: f.case for f in await uow.digests.by_ids(latest)}
     related: list[list[object]] = []
-    for other_id, why in found.items():
-        other = await uow.cases.get(other_id)
+    for other_id in latest:
+        other = facts.get(other_id)
         if other and not other.erased and policy.visibility(actor, other) > policy.Visibility.NONE:
-            related.append([other_id, why])
+            related.append([other_id, found[other_id]])
     if related:
         await uow.outbox.add(
             kind=RELATED,
@@ -88,12 +91,12 @@ async def link(args: tuple[str, ...], *, actor: Actor, core: Core) -> Linked:
 
 async def linked_references(uow: UnitOfWork, case: CaseRecord, actor: Actor) -> tuple[str, ...]:
     """The cases linked to `case` that the actor may see, by reference."""
-    shown = []
-    for other_id in await uow.links.linked_to(case.id):
-        other = await uow.cases.get(other_id)
-        if other and policy.visibility(actor, other) > policy.Visibility.NONE:
-            shown.append(other.reference)
-    return tuple(shown)
+    others = await uow.digests.by_ids(await uow.links.linked_to(case.id))
+    return tuple(
+        f.case.reference
+        for f in others
+        if policy.visibility(actor, f.case) > policy.Visibility.NONE
+    )
 
 
 async def _linkable(uow: UnitOfWork, reference: str, *, actor: Actor, core: Core) -> CaseRecord:

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CaseLinkRow, CaseRow, TargetRow
 
+MOST_RECENT = 100  # candidates of each kind: the search runs with every report
+
 
 class LinkRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -64,17 +66,22 @@ class LinkRepository:
                 CaseRow.id != case_id,
             )
             .distinct()
+            .order_by(TargetRow.case_id.desc())
+            .limit(MOST_RECENT)
         )
         found = {other: "same_target" for other in same_target}
         window = dt.timedelta(days=days)
         nearby = await self._session.scalars(
-            select(CaseRow.id).where(
+            select(CaseRow.id)
+            .where(
                 CaseRow.state_party == state_party,
                 CaseRow.lead_committee == committee,
                 CaseRow.id != case_id,
                 CaseRow.received_on >= received_on - window,
                 CaseRow.received_on <= received_on + window,
             )
+            .order_by(CaseRow.id.desc())
+            .limit(MOST_RECENT)
         )
         for other in nearby:
             found.setdefault(other, "same_committee")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.bot.conftest import BotUnderTest
-from tests.bot.slack.report_payloads import ANA, BEATRIZ, IVAN, VICTIM, submission
+from tests.bot.slack.report_payloads import ANA, BEATRIZ, IVAN, SAM, VICTIM, submission
 from tests.signing import block_actions_payload, select_state, text_input_state
 
 
@@ -89,3 +89,18 @@ async def test_linking_by_hand_refuses_what_one_may_not_act_on(bot: BotUnderTest
     assert missing["text"] == "No case RPR-2026-0999 that you can see."
     self_link = await bot.ask(ANA, "link RPR-2026-0001 RPR-2026-0001")
     assert "cannot be linked to itself" in self_link["text"]
+
+
+async def test_status_lists_only_the_linked_cases_the_asker_may_see(bot: BotUnderTest) -> None:
+    restricted = select_state("restricted", type="radio_buttons")
+    await reported(bot, ANA, "V0REL9", confidentiality=restricted)  # CAT only
+    await reported(bot, IVAN, "V0RELA", lead_committee=select_state("CERD"))  # shared
+    linked = await bot.ask(SAM, "link RPR-2026-0001 RPR-2026-0002")  # the secretariat sees both
+    assert "are linked" in json.dumps(linked)
+    await bot.delivered()
+    posts = [m for m in bot.slack.messages("C0COORD01") if "Linked with" in json.dumps(m)]
+    assert len(posts) == 2 and VICTIM not in json.dumps(posts)
+    assert "Linked cases: RPR-2026-0002" in json.dumps(await bot.ask(ANA, "status RPR-2026-0001"))
+    shared = json.dumps(await bot.ask(IVAN, "status RPR-2026-0002"))
+    assert "RPR-2026-0002" in shared
+    assert "Linked cases" not in shared and "RPR-2026-0001" not in shared

@@ -12,24 +12,22 @@ from commands.results import HomeResult
 from commands.roles import COMMITTEE_ROLES, Actor
 from commands.trail import record
 from commands.views import CaseView, view_case
-from storage.digest_queries import CaseFacts
+from storage.digest_queries import CaseFacts, DigestQueries
 
 SHOWN = 15  # cases per section: Home holds at most 100 blocks
+OWN_READ = SHOWN * 4  # cases read per query, before the policy and the sections filter them
+ALL_READ = SHOWN * 8
 DUE_SOON_DAYS = 7
 
 
 async def handle(*, actor: Actor, core: Core) -> HomeResult:
+    """The actor's Home, at most the facts of each case; one audit entry per render."""
     if not policy.may_use_bot(actor):
         return HomeResult(actor.name, in_directory=False)
     today = core.clock.today()
     codes = tuple(sorted({str(r.committee) for r in actor.roles if r.kind in COMMITTEE_ROLES}))
     async with core.uow() as uow:
-        q = uow.digests
-        own = await q.open_concerning(codes or None, limit=SHOWN * 4)
-        due = await q.open_with_reply_due_before(
-            today + dt.timedelta(days=DUE_SOON_DAYS + 1), limit=SHOWN * 8
-        )
-        everyone = await q.open_concerning(None, limit=SHOWN * 8) if codes else []
+        own, due, everyone = await _read(uow.digests, codes, today)
         await record(
             uow,
             actor=actor,
@@ -53,8 +51,22 @@ async def handle(*, actor: Actor, core: Core) -> HomeResult:
         overdue=overdue[:SHOWN],
         due_soon=soon[:SHOWN],
         shared=shared[:SHOWN],
-        more=any(len(x) > SHOWN for x in (mine, overdue, soon, shared)),
+        # A read that hit its cap may have left out cases a section would show: say so.
+        more=len(own) == OWN_READ
+        or ALL_READ in (len(due), len(everyone))
+        or any(len(x) > SHOWN for x in (mine, overdue, soon, shared)),
     )
+
+
+async def _read(
+    q: DigestQueries, codes: tuple[str, ...], today: dt.date
+) -> tuple[list[CaseFacts], list[CaseFacts], list[CaseFacts]]:
+    """Open cases of `codes` (all if none), replies due within the window, every open case."""
+    own = await q.open_concerning(codes or None, limit=OWN_READ)
+    due_before = today + dt.timedelta(days=DUE_SOON_DAYS + 1)
+    due = await q.open_with_reply_due_before(due_before, limit=ALL_READ)
+    everyone = await q.open_concerning(None, limit=ALL_READ) if codes else []
+    return own, due, everyone
 
 
 def _shown(

@@ -69,6 +69,8 @@ class PersonRow(Base):
     slack_user: Mapped[str | None] = mapped_column(String(32), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Slack said the account is deactivated: kept here so every instance sees it at once.
+    slack_deactivated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     roles: Mapped[list[RoleRow]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -361,3 +363,13 @@ class CaseMessageRow(Base):
     text_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     __table_args__ = (UniqueConstraint("platform", "ref"),)
+
+
+class DatabaseMarkRow(Base):
+    """A fact about the database itself (e.g. `demo`: filled with synthetic cases)."""
+
+    __tablename__ = "database_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    marked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -8,16 +8,19 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.errors import incident_message
+from bot.results import TEMPLATE_OF
 from bot.services import Services
 from commands import home
 from commands.errors import CommandError
-from commands.invocation import Invocation
-from commands.results import CaseDetail, ReportForm
+from commands.invocation import Core, Invocation
+from commands.results import CaseDetail, HomeResult, ReportForm
 from commands.roles import Actor
 from digests.run import run
 
 HOME_REPORT = "home_report"
 HOME_OPEN_CASE = "home_open_case"
+MODAL_BLOCKS = 100  # Slack's limit for a modal
+TITLE = "Reprisals"
 
 
 def register_home(
@@ -26,14 +29,37 @@ def register_home(
     renderer = services.renderer
     core = services.core("slack")
 
+    def modal(title: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A result's message blocks, shown in a modal only the asker sees."""
+        return {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": title[:24]},
+            "close": {"type": "plain_text", "text": "Close"},
+            "blocks": message["blocks"][:MODAL_BLOCKS],
+        }
+
+    def answer(result: object) -> dict[str, Any]:
+        if isinstance(result, str):
+            return modal(TITLE, {"blocks": [_words(result)]})
+        title = result.case.reference if isinstance(result, CaseDetail) else TITLE
+        template = f"slack/{TEMPLATE_OF[type(result)]}.message.json.j2"
+        return modal(title, renderer.json(template, result=result))
+
     @app.event("app_home_opened")
     async def on_home_opened(event: dict, client: Any) -> None:
-        if event.get("tab", "home") != "home":
+        if event.get("tab", "home") != "home":  # the Messages tab: nothing to publish
             return
-        actor: Actor = await actor_of(services, str(event["user"]))
-        result = await home.handle(actor=actor, core=core)
-        view = renderer.json("slack/home.view.json.j2", result=result)
-        await client.views_publish(user_id=event["user"], view=view)
+        user = str(event["user"])
+        try:
+            actor: Actor = await actor_of(services, user)
+            result: HomeResult | str = await home.handle(actor=actor, core=core)
+        except Exception:
+            result = incident_message()
+        if isinstance(result, str):
+            view: dict[str, Any] = {"type": "home", "blocks": [_words(result)]}
+        else:
+            view = renderer.json("slack/home.view.json.j2", result=result)
+        await client.views_publish(user_id=user, view=view)
 
     @app.action(HOME_REPORT)
     async def on_report(ack: Any, body: dict, client: Any) -> None:
@@ -43,28 +69,18 @@ def register_home(
         if isinstance(result, ReportForm):
             view = renderer.json("slack/report_modal.view.json.j2", form=result)
         else:
-            view = _notice(str(result))
+            view = answer(result)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(HOME_OPEN_CASE)
     async def on_open(ack: Any, body: dict, action: dict, client: Any) -> None:
         await ack()
         actor: Actor = await actor_of(services, body["user"]["id"])
-        result = await _run(Invocation(actor, "status", (str(action.get("value")),)), core)
-        if isinstance(result, CaseDetail):
-            message = renderer.json("slack/case_detail.message.json.j2", result=result)
-            view = {
-                "type": "modal",
-                "title": {"type": "plain_text", "text": result.case.reference},
-                "close": {"type": "plain_text", "text": "Close"},
-                "blocks": message["blocks"][:100],
-            }
-        else:
-            view = _notice(str(result))
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        result = await _run(Invocation(actor, "status", (str(action.get("value") or ""),)), core)
+        await client.views_open(trigger_id=body["trigger_id"], view=answer(result))
 
 
-async def _run(invocation: Invocation, core: Any) -> object:
+async def _run(invocation: Invocation, core: Core) -> object:
     """The result, or the words of a refusal or an incident."""
     try:
         return await run(invocation, core)
@@ -74,10 +90,5 @@ async def _run(invocation: Invocation, core: Any) -> object:
         return incident_message()
 
 
-def _notice(text: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Reprisals"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": text[:2990]}}],
-    }
+def _words(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "plain_text", "text": text[:2990]}}

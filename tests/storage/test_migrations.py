@@ -19,7 +19,7 @@ from storage.uow import UnitOfWork
 from tests.conftest import MASTER_KEY
 from tests.digests.dataset import CASES, fill
 
-PREVIOUS = ("0001", "0002")  # every earlier schema a database may be at
+PREVIOUS = ("0001", "0002", "0003")  # every earlier schema a database may be at
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 
@@ -53,6 +53,11 @@ async def a_full_database(path: str) -> AsyncEngine:
         await work.ledgers.claim_digest("2026-10", "slack:chairs_channel", now=NOW)
         await work.ledgers.claim_reminder(ids["sep_cat"], dt.date(2026, 10, 12), "overdue", now=NOW)
         await work.ledgers.claim_event("Ev0001", now=NOW)
+        case_ids = sorted(ids.values())
+        await work.links.link(case_ids[0], case_ids[1], by=None, now=NOW)
+        await work.messages.keep(
+            case_ids[0], platform="slack", ref="1700.1", author_id=None, at=NOW, text="a reply"
+        )
         await work.cases.erase(ids["nov_cat"], now=NOW)
         await work.commit()
     return engine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from bot.console import ConsoleDeliverer
@@ -14,7 +14,7 @@ from bot.results import template_for
 from bot.services import Services
 from commands import act, report
 from commands.errors import CommandError, FormInvalid
-from commands.form import FIELDS_BY_NAME, Field, Kind, validate_field
+from commands.form import FIELDS, FIELDS_BY_NAME, Field, Kind, validate_field
 from commands.invocation import Invocation, parse
 from commands.results import CaseForm, ReportForm, Result
 from commands.roles import Actor
@@ -23,6 +23,9 @@ from digests.run import run
 from storage.reference import find_states
 
 PROMPT = "reprisal> "
+
+# A cross-check names one field but is fixed in either: ask both again, or it never ends.
+ASKED_WITH = {"confidentiality": ("consents",), "acts_other": ("acts",)}
 
 
 class InputEnded(Exception):
@@ -88,7 +91,7 @@ class Shell:
             except FormInvalid as invalid:
                 for name, message in invalid.errors.items():
                     self._write(f"  ! {FIELDS_BY_NAME[name].label}: {message}\n")
-                pending = [FIELDS_BY_NAME[name] for name in invalid.errors]
+                pending = to_ask_again(invalid.errors)
 
     async def _fill_case_form(self, form: CaseForm) -> Result:
         """The same questions as the Slack form, asked in turn; then the action is recorded."""
@@ -160,6 +163,12 @@ class Shell:
         if not self._stdin.isatty():
             self._write(line if line.endswith("\n") else line + "\n")
         return line.rstrip("\n")
+
+
+def to_ask_again(errors: Iterable[str]) -> list[Field]:
+    """The fields to ask again after these errors, with those they are checked against."""
+    names = {n for name in errors for n in (name, *ASKED_WITH.get(name, ()))}
+    return [field for field in FIELDS if field.name in names]
 
 
 def _option_code(field: Field, part: str) -> str:

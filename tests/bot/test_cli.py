@@ -121,6 +121,28 @@ async def test_piped_report_in_the_console_asks_again_saves_and_shows_the_posts(
     assert await stored_cases(database_url) == 1
 
 
+async def test_console_form_goes_back_to_the_consents_when_shared_lacks_one(
+    database_url: str,
+) -> None:
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=database_url)
+    shared_at = REPORT_ANSWERS.index("shared")
+    # Shared without consent: the console asks the confidentiality and the consents again.
+    answers = [*REPORT_ANSWERS[: shared_at + 1], "", "shared", "share_committees"]
+    done = await asyncio.to_thread(
+        run_cli,
+        "shell",
+        "--as",
+        "Ana Example",
+        database_url=database_url,
+        stdin="\n".join([*answers, "status RPR-2026-0001", "quit"]) + "\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "A shared case needs consent to share with other committees" in done.stdout
+    assert "Your report is saved as RPR-2026-0001." in done.stdout
+    assert "Cancelled" not in done.stdout and len(done.stdout) < 20_000
+    assert await stored_cases(database_url) == 1
+
+
 async def test_console_input_ending_mid_form_saves_nothing(database_url: str) -> None:
     await asyncio.to_thread(run_cli, "db", "upgrade", database_url=database_url)
     done = await asyncio.to_thread(

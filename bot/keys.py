@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError
@@ -48,10 +49,17 @@ def _parse(text: str, source: str) -> KeyRing:
 
 
 def _read(path: Path, source: str) -> KeyRing:
+    """The key ring in `path`; refused if anyone but its owner may read or change the file."""
     try:
+        mode = stat.S_IMODE(path.stat().st_mode)
         text = path.read_text(encoding="utf-8")
     except OSError as problem:
         raise SettingsError(f"{source} ({path}) cannot be read: {problem.strerror}.") from None
+    if os.name == "posix" and mode & 0o077:
+        raise SettingsError(
+            f"{source} ({path}) is open to other users (mode {mode:o}): "
+            f"run `chmod 600 {path}` and start again."
+        )
     return _parse(text, f"{source} ({path})")
 
 

@@ -3,11 +3,13 @@ PostgreSQL is backed up with its own tools (see docs/operations.md)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from storage.engine import keep_private
 from storage.errors import StorageError
 
 
@@ -28,12 +30,17 @@ def sqlite_path(url: str) -> Path:
 
 
 def backup(url: str, target: Path) -> int:
-    """Copy the live database to `target` page by page; the number of pages copied."""
+    """Copy the live database to `target` (created 0600) page by page; the number of pages
+    copied."""
     source_path = sqlite_path(url)
     if not source_path.exists():
         raise BackupProblem(f"there is no database at {source_path}")
-    if target.exists():
-        raise BackupProblem(f"{target} exists already: choose a new file")
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise BackupProblem(f"{target} exists already: choose a new file") from None
+    except OSError as problem:
+        raise BackupProblem(f"{target} cannot be created: {problem.strerror}") from None
     source = sqlite3.connect(source_path)
     copy = sqlite3.connect(target)
     try:
@@ -60,6 +67,7 @@ def restore(backup_file: Path, url: str, *, replace: bool) -> None:
         raise BackupProblem(f"{backup_file} is not a sound database (integrity check failed)")
     if target.exists() and target.stat().st_size and not replace:
         raise BackupProblem(f"{target} holds a database: add --replace to overwrite it")
+    keep_private(target)
     source = sqlite3.connect(backup_file)
     into = sqlite3.connect(target)
     try:

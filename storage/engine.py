@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 import weakref
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -40,11 +43,32 @@ def create_engine(url: str) -> AsyncEngine:
     Parameters are hidden from errors and logs: they hold victims' names."""
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            keep_private(Path(database))
         engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def keep_private(database: Path) -> None:
+    """Create the SQLite file 0600 if it is missing, and take group and world access off it
+    and its WAL and shared-memory files (SQLite gives those the database file's mode)."""
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # a missing folder: SQLite says so in its own words when it connects
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                path.chmod(mode & 0o700)
+        except OSError:
+            continue  # absent, or not ours to change
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

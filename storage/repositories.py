@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
@@ -21,54 +21,12 @@ from storage.models import (
     CaseMessageRow,
     CaseRow,
     CaseThreadRow,
-    PersonRow,
     ReferenceCounterRow,
-    RoleRow,
     TargetRow,
     TimelineRow,
 )
 from storage.name_index import NameIndex
-from storage.records import CaseRecord, Consents, NewCase, PersonRecord, ThreadRecord
-
-
-class PeopleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def sync(self, people: Iterable[PersonRecord]) -> dict[str, int]:
-        """Make the table match the directory: upsert by key, deactivate the absent. Key -> id."""
-        existing = {row.key: row for row in (await self._session.scalars(select(PersonRow)))}
-        ids: dict[str, int] = {}
-        seen: set[str] = set()
-        for person in people:
-            row = existing.get(person.key)
-            if row is None:
-                row = PersonRow(key=person.key)
-                self._session.add(row)
-            row.name, row.slack_user, row.email = person.name, person.slack_user, person.email
-            row.active = True
-            _set_roles(row, person.roles)
-            seen.add(person.key)
-        for key, row in existing.items():
-            if key not in seen:
-                row.active = False
-                _set_roles(row, ())
-        await self._session.flush()
-        for row in await self._session.scalars(select(PersonRow)):
-            ids[row.key] = row.id
-        return ids
-
-    async def get(self, person_id: int) -> PersonRecord | None:
-        row = await self._session.get(PersonRow, person_id)
-        return _person(row) if row is not None and row.active else None
-
-    async def every(self) -> list[PersonRecord]:
-        """Everyone ever in the directory, including those who have left it."""
-        return [_person(row) for row in await self._session.scalars(select(PersonRow))]
-
-    async def active(self) -> list[PersonRecord]:
-        rows = await self._session.scalars(select(PersonRow).where(PersonRow.active.is_(True)))
-        return [_person(row) for row in rows]
+from storage.records import CaseRecord, Consents, NewCase, ThreadRecord
 
 
 class CaseRepository:
@@ -352,16 +310,6 @@ class ThreadRepository:
         await self._session.flush()
 
 
-def _set_roles(row: PersonRow, roles: Iterable[tuple[str, str | None]]) -> None:
-    """Keep the rows of roles still held, drop the others, add the new ones."""
-    wanted = set(roles)
-    kept = [r for r in row.roles if (r.kind, r.committee_code) in wanted]
-    held = {(r.kind, r.committee_code) for r in kept}
-    row.roles = kept + [
-        RoleRow(kind=k, committee_code=c) for k, c in sorted(wanted - held, key=str)
-    ]
-
-
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
@@ -428,13 +376,3 @@ def _case(
         shared_with=tuple(sorted(c.committee_code for c in row.committees if c.shared_at)),
     )
 
-
-def _person(row: PersonRow) -> PersonRecord:
-    return PersonRecord(
-        id=row.id,
-        key=row.key,
-        name=row.name,
-        slack_user=row.slack_user,
-        email=row.email,
-        roles=tuple((r.kind, r.committee_code) for r in row.roles),
-    )

@@ -17,12 +17,8 @@ from storage.ledgers import LedgerRepository
 from storage.links import LinkRepository
 from storage.messages import MessageRepository
 from storage.outbox import OutboxRepository
-from storage.repositories import (
-    CaseRepository,
-    PeopleRepository,
-    ThreadRepository,
-    TimelineRepository,
-)
+from storage.people import PeopleRepository
+from storage.repositories import CaseRepository, ThreadRepository, TimelineRepository
 
 
 class UnitOfWork:

@@ -1,5 +1,5 @@
-"""Two `reprisal-bot serve` processes on one PostgreSQL database serve together, and no
-message is sent by both."""
+"""Two `reprisal-bot serve` processes on one PostgreSQL database start together, serve
+together, and no message is sent by both."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
+from bot.directory import load_directory
+from bot.services import Services, build_services
+from bot.settings import load_settings
+from storage.crypto import KeyRing
 from storage.engine import create_engine
+from storage.schema import upgrade
 from tests.bot.conftest import SIGNING_SECRET
 from tests.bot.processes import prepared, start
 from tests.bot.slack.report_payloads import ANA, submission
+from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, _postgres_database
 from tests.signing import interactive_body, signed_headers
 from tests.slack_standin import SlackStandIn
 
@@ -68,3 +74,49 @@ async def test_two_instances_share_the_work_and_send_each_message_once(database_
             stored = (await connection.execute(text("SELECT count(*) FROM cases"))).scalar()
         await engine.dispose()
         assert stored == REPORTS
+
+
+ROUNDS = 10
+
+
+async def test_two_instances_started_together_on_a_fresh_database_both_come_up(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several instances run on PostgreSQL (SQLite is the single-instance engine)")
+    for _ in range(ROUNDS):
+        async with _postgres_database() as fresh:
+            engine = create_engine(fresh)
+            await upgrade(engine)
+            await engine.dispose()
+            settings = load_settings(
+                {
+                    "REPRISAL_BOT_DATABASE_URL": fresh,
+                    "REPRISAL_BOT_DIRECTORY": str(EXAMPLE_DIRECTORY),
+                    "REPRISAL_BOT_MASTER_KEY": MASTER_KEY,
+                },
+                env_file=None,
+            )
+            keyring = KeyRing.parse(MASTER_KEY)
+            both = await asyncio.gather(
+                *(build_services(settings, keyring) for _ in range(2)), return_exceptions=True
+            )
+            for services in both:
+                if isinstance(services, Services):
+                    await services.close()
+            assert all(isinstance(s, Services) for s in both), both
+            engine = create_engine(fresh)
+            async with engine.connect() as connection:
+                people = (await connection.execute(text("SELECT count(*) FROM people"))).scalar()
+                roles = (
+                    await connection.execute(
+                        text(
+                            "SELECT count(*) FROM (SELECT DISTINCT person_id, kind, committee_code"
+                            " FROM person_roles) d"
+                        )
+                    )
+                ).scalar()
+                rows = (await connection.execute(text("SELECT count(*) FROM person_roles"))).scalar()
+            await engine.dispose()
+            assert people == len(load_directory(EXAMPLE_DIRECTORY).people)
+            assert rows == roles  # no role stored twice

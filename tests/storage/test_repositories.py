@@ -164,6 +164,46 @@ async def test_people_follow_the_directory_and_leavers_lose_their_roles(uow) -> 
     ]
 
 
+async def test_people_synced_by_two_at_once_are_stored_once_with_their_roles(uow) -> None:
+    people = [
+        PersonRecord(0, "slack:U1", "Ana", "U1", None, (("focal_point", "CAT"),)),
+        PersonRecord(0, "slack:U2", "Sam", "U2", None, (("secretariat", None),)),
+    ]
+
+    async def sync() -> dict[str, int]:
+        async with uow() as work:
+            ids = await work.people.sync(people)
+            await work.commit()
+        return ids
+
+    first, second = await asyncio.gather(sync(), sync())
+    assert first == second
+    async with uow() as work:
+        stored = sorted((p.name, p.roles) for p in await work.people.every())
+    assert stored == [("Ana", (("focal_point", "CAT"),)), ("Sam", (("secretariat", None),))]
+
+
+async def test_a_slack_deactivation_is_kept_until_reactivation_whatever_the_directory(uow) -> None:
+    ana = PersonRecord(0, "slack:U1", "Ana", "U1", None, (("focal_point", "CAT"),))
+    async with uow() as work:
+        ids = await work.people.sync([ana])
+        assert await work.people.deactivate("U1", at=NOW)
+        assert not await work.people.deactivate("U1", at=NOW)  # known already
+        await work.commit()
+    async with uow() as work:
+        await work.people.sync([ana])  # the directory re-read: Slack's word still stands
+        await work.commit()
+    async with uow() as work:
+        assert await work.people.get(ids["slack:U1"]) is None
+        assert await work.people.active() == []
+        assert [p.name for p in await work.people.every()] == ["Ana"]
+        assert await work.people.reactivate("U1")
+        await work.commit()
+    async with uow() as work:
+        assert [p.name for p in await work.people.active()] == ["Ana"]
+        assert not await work.people.reactivate("U1")
+
+
 async def test_outbox_keeps_order_within_a_thread_and_leases_each_notice_once(uow) -> None:
     async with uow() as work:
         for kind in ("card", "reply"):

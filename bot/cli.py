@@ -13,7 +13,7 @@ from typing import Any
 from bot import admin, digest_cli
 from bot.digest_output import FORMATS
 from bot.directory import DirectoryError, format_roster, load_directory
-from bot.keys import load_keyring
+from bot.keys import load_keyring, require_configured_key
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.backup import BackupProblem
@@ -207,6 +207,8 @@ def _serve(options: argparse.Namespace, settings: Settings) -> int:
     else:
         settings.require_http()
     load_directory(settings.directory_path)
+    if not options.insecure_dev:
+        require_configured_key(settings)
     keyring, notice = load_keyring(settings, local_fallback=options.insecure_dev)
     if options.insecure_dev:
         logging.getLogger("reprisal_bot").warning(

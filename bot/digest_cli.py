@@ -34,8 +34,8 @@ async def digest(
     charts_dir: Path | None,
     write: Write,
 ) -> int:
-    # Like the console: a trial's local key file serves when no master key is set.
-    keyring, _ = load_keyring(settings, local_fallback=True)
+    # The one key rule: a trial's local key file serves if it exists, but is not created here.
+    keyring, _ = load_keyring(settings, local_fallback=False)
     services = await build_services(settings, keyring)
     try:
         period = _period(month, services)

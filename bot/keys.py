@@ -16,21 +16,22 @@ log = logging.getLogger("reprisal_bot.keys")
 
 
 def load_keyring(settings: Settings, *, local_fallback: bool) -> tuple[KeyRing, str | None]:
-    """The key ring, and a notice to show if a local key file was used or created.
+    """The key ring, and a notice to show if the local key file was used or created.
 
-    Without REPRISAL_BOT_MASTER_KEY or REPRISAL_BOT_MASTER_KEY_FILE, `local_fallback` allows
-    a generated key file in the working directory (the console's first run, `--insecure-dev`).
+    One rule for every command: REPRISAL_BOT_MASTER_KEY, else REPRISAL_BOT_MASTER_KEY_FILE,
+    else the local key file in the working directory if it exists. `local_fallback` also
+    creates that file when it is missing (the console, demo-data, `serve --insecure-dev`).
     """
     if settings.master_key:
         return _parse(settings.master_key, "REPRISAL_BOT_MASTER_KEY"), None
     if settings.master_key_file:
         return _read(settings.master_key_file, "REPRISAL_BOT_MASTER_KEY_FILE"), None
-    if not local_fallback:
+    created = not LOCAL_KEY_FILE.exists()
+    if created and not local_fallback:
         raise SettingsError(
             "REPRISAL_BOT_MASTER_KEY is not set: create one with `reprisal-bot keys generate` "
             "(or try the bot with `serve --insecure-dev`)."
         )
-    created = not LOCAL_KEY_FILE.exists()
     if created:
         _write_new(LOCAL_KEY_FILE)
     verb = "created" if created else "using"
@@ -39,6 +40,15 @@ def load_keyring(settings: Settings, *, local_fallback: bool) -> tuple[KeyRing, 
         "Without it the names and summaries in this database cannot be read: keep it safe."
     )
     return _read(LOCAL_KEY_FILE, "the local key file"), notice
+
+
+def require_configured_key(settings: Settings) -> None:
+    """`serve` in earnest needs a configured master key: a trial's local file is not one."""
+    if not settings.master_key and not settings.master_key_file:
+        raise SettingsError(
+            "REPRISAL_BOT_MASTER_KEY is not set: create one with `reprisal-bot keys generate` "
+            "(or try the bot with `serve --insecure-dev`)."
+        )
 
 
 def _parse(text: str, source: str) -> KeyRing:

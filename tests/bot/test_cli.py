@@ -265,6 +265,36 @@ async def test_console_first_run_creates_a_local_key_and_says_where(tmp_path: Pa
     assert "using the local key file" in again.stderr
 
 
+async def test_every_command_takes_the_local_key_file_and_only_some_create_it(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    env = {"REPRISAL_BOT_MASTER_KEY": "", "PYTHONPATH": str(ROOT)}
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return run_cli(*args, database_url=url, stdin=stdin, cwd=tmp_path, **env)
+
+    await asyncio.to_thread(cli, "db", "upgrade")
+    for command in (("export", "cases"), ("digest",), ("audit", "show", "RPR-2026-0001")):
+        refused = await asyncio.to_thread(cli, *command)
+        assert refused.returncode == 2 and "REPRISAL_BOT_MASTER_KEY is not set" in refused.stderr
+    assert not (tmp_path / "reprisal-bot.key").exists()  # only shell and demo-data create it
+    await asyncio.to_thread(cli, "shell", "--as", "Ana Example", stdin="\n".join(REPORT_ANSWERS))
+    assert (tmp_path / "reprisal-bot.key").exists()
+    exported = await asyncio.to_thread(cli, "export", "cases")
+    assert exported.returncode == 0 and "RPR-2026-0001" in exported.stdout, exported.stderr
+    digest = await asyncio.to_thread(cli, "digest")
+    assert digest.returncode == 0, digest.stderr
+    shown = await asyncio.to_thread(cli, "audit", "show", "RPR-2026-0001")
+    assert shown.returncode == 0 and "report · allowed" in shown.stdout, shown.stderr
+    erased = await asyncio.to_thread(cli, "case", "erase", "RPR-2026-0001", "--yes")
+    assert erased.returncode == 0 and "is erased" in erased.stdout, erased.stderr
+    secret = "0123456789abcdef0123456789abcdef"
+    env.update(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=secret)
+    served = await asyncio.to_thread(cli, "serve", "--port", "0")  # in earnest: a real key only
+    assert served.returncode == 2 and "REPRISAL_BOT_MASTER_KEY is not set" in served.stderr
+
+
 async def test_erase_and_audit_from_the_command_line(database_url: str) -> None:
     await asyncio.to_thread(run_cli, "db", "upgrade", database_url=database_url)
     await asyncio.to_thread(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.delivery import OutboxWorker
@@ -32,6 +33,13 @@ class Running:
     bolt: AsyncApp
     scheduler: Scheduler
 
+    socket: AsyncSocketModeHandler | None = None
+
+    async def slack_connection(self) -> str:
+        """`http` when Slack posts to us; in Socket Mode, whether the socket is up."""
+        if self.socket is None:
+            return "http"
+        return "connected" if await self.socket.client.is_connected() else "disconnected"
 
 RUNNING = web.AppKey("running", Running)
 
@@ -59,11 +67,12 @@ def build_app(
             )
             bolt = build_bolt(services, worker.wake)
             scheduler = Scheduler(services, platform=SlackDeliverer.platform, wake=worker.wake)
-            app[RUNNING] = Running(services, worker, bolt, scheduler)
+            running = app[RUNNING] = Running(services, worker, bolt, scheduler)
             socket = await connect_socket_mode(bolt, settings) if socket_mode else None
             stop, stop_schedules = asyncio.Event(), asyncio.Event()
             delivering = asyncio.create_task(worker.run(stop))
             scheduling = asyncio.create_task(
+            running.socket = socket
                 scheduler.run(stop_schedules) if settings.scheduler else stop_schedules.wait()
             )
             try:
@@ -84,7 +93,9 @@ def build_app(
             await services.close()
 
     app.cleanup_ctx.append(lifecycle)
-    app.router.add_post("/slack/events", slack_events)
+    if not socket_mode:
+        # In Socket Mode Slack reaches us over the socket only: no door is left open here.
+        app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     return app
@@ -103,7 +114,9 @@ async def flush(worker: OutboxWorker) -> None:
 
 async def slack_events(request: web.Request) -> web.Response:
     """POST /slack/events: every Slack command, action and form submission."""
-    return await dispatch(request.app[RUNNING].bolt, request)
+    running = request.app[RUNNING]
+    secret = running.services.settings.slack_signing_secret or ""
+    return await dispatch(running.bolt, request, secret)
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -128,6 +141,13 @@ async def healthz(request: web.Request) -> web.Response:
     except Exception:
         body = {"status": "unavailable", "database": "error", "scheduler": scheduler}
         return web.json_response(body, status=503)
-    return web.json_response(
-        {"status": "ok", "database": "ok", "scheduler": scheduler, "outbox_backlog": backlog}
-    )
+    slack = await running.slack_connection()
+    body = {
+        "status": "ok" if slack != "disconnected" else "degraded",
+        "database": "ok",
+        "slack": slack,
+        "scheduler": scheduler,
+        "outbox_backlog": backlog,
+        "people_unresolved": getattr(running.services.roster, "unresolved", 0),
+    }
+    return web.json_response(body, status=200 if slack != "disconnected" else 503)

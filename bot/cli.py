@@ -40,10 +40,16 @@ def _parser() -> argparse.ArgumentParser:
         prog="reprisal-bot",
         description="Chat-ops for the treaty bodies' focal points on reprisals.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     verbs = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = verbs.add_parser("serve", help="serve Slack (HTTP, or Socket Mode with --socket)")
-    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: put a reverse proxy in front, or give "
+        "0.0.0.0 to listen everywhere)",
+    )
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--socket", action="store_true", help="use Socket Mode (SLACK_APP_TOKEN)")
     serve.add_argument(
@@ -295,4 +301,13 @@ def _write(text: str) -> None:
 
 
 if __name__ == "__main__":
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("reprisal-bot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
     raise SystemExit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from slack_bolt.async_app import AsyncApp
@@ -13,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import slack_logger
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import listeners
@@ -35,6 +37,7 @@ def web_client(settings: Settings, *, retries: bool, token: bool = True) -> Asyn
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=handlers,
+        logger=slack_logger(),
     )
 
 
@@ -48,11 +51,14 @@ def build_bolt(services: Services, wake: Callable[[], None]) -> AsyncApp:
 
     app = AsyncApp(
         authorize=authorize,
-        signing_secret=settings.slack_signing_secret or "",
+        # Signatures are always checked. Socket Mode (where Bolt skips the check for what
+        # arrives over the socket) may run without a secret: then no HTTP request can pass.
+        signing_secret=settings.slack_signing_secret or secrets.token_hex(32),
         client=web_client(settings, retries=True, token=False),
         process_before_response=False,
-        request_verification_enabled=bool(settings.slack_signing_secret),
+        request_verification_enabled=True,
         raise_error_for_unhandled_request=False,
+        logger=slack_logger(),
     )
     listeners.register(app, services, wake)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,3 +43,41 @@ def view_idempotency_key(view: Mapping[str, Any]) -> str:
 
 def state_query(payload: Mapping[str, Any]) -> str:
     return str(payload.get("value") or "")
+
+
+INTERACTIVE = ("view_submission", "view_closed", "block_actions", "block_suggestion")
+
+
+def malformed(body: object) -> str | None:
+    """What makes a signed request unusable (no user, a broken view), or None if it is fine.
+    Said in a few words for the log: never the body's content."""
+    if not isinstance(body, Mapping):
+        return "the body is not an object"
+    if "command" in body:
+        return None if _text(body.get("user_id")) else "a command without a user"
+    kind = body.get("type")
+    if kind in INTERACTIVE:
+        user = body.get("user")
+        if not isinstance(user, Mapping) or not _text(user.get("id")):
+            return f"a {kind} without a user"
+        view = body.get("view")
+        if kind.startswith("view_") and not isinstance(view, Mapping):
+            return f"a {kind} without a view"
+        if isinstance(view, Mapping) and not _object_or_empty(view.get("private_metadata")):
+            return f"a {kind} whose private_metadata is not a JSON object"
+    return None
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _object_or_empty(metadata: object) -> bool:
+    if metadata in (None, ""):
+        return True
+    if not isinstance(metadata, str):
+        return False
+    try:
+        return isinstance(json.loads(metadata), dict)
+    except ValueError:
+        return False

@@ -54,5 +54,5 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseCon
             clock=core.clock,
         )
         await uow.commit()
-        await uow.scrub()
-    return Erased(reference)
+        scrubbed = await uow.scrub()
+    return Erased(reference, scrubbed)

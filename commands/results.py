@@ -53,6 +53,7 @@ class EraseConfirmation:
 @dataclass(frozen=True, slots=True)
 class Erased:
     reference: str
+    scrubbed: bool = True  # False: the old key's bytes are still in the SQLite files for now
 
 
 @dataclass(frozen=True, slots=True)

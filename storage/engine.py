@@ -86,13 +86,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-async def checkpoint(engine: AsyncEngine) -> None:
-    """On SQLite, copy the WAL into the database file and empty it (after an erasure)."""
+CHECKPOINT_ATTEMPTS = 5
+
+
+async def checkpoint(engine: AsyncEngine) -> bool:
+    """On SQLite, copy the WAL into the database file and empty it (after an erasure); False if
+    a reader's snapshot kept old pages in the files after a few tries. True on PostgreSQL."""
     if engine.dialect.name != "sqlite":
-        return
+        return True
     async with engine.connect() as connection:
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # A reader's snapshot makes TRUNCATE wait on the busy handler: wait briefly, retry.
+        await autocommit.exec_driver_sql("PRAGMA busy_timeout=200")
+        try:
+            for attempt in range(CHECKPOINT_ATTEMPTS):
+                result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                row = result.fetchone()
+                if row is not None and row[0] == 0:
+                    return True
+                await asyncio.sleep(0.1 * (attempt + 1))
+            return False
+        finally:
+            await autocommit.exec_driver_sql("PRAGMA busy_timeout=30000")
 
 
 def _sqlite_begin(connection: Any) -> None:

@@ -82,14 +82,14 @@ class UnitOfWork:
         assert self._session is not None
         await self._session.commit()
 
-    async def scrub(self) -> None:
+    async def scrub(self) -> bool:
         """After a commit that destroyed data: on SQLite, fold the WAL into the database file
-        (secure_delete has already overwritten the freed pages)."""
+        (secure_delete has already overwritten the freed pages); False if a reader prevented it."""
         assert self._session is not None
         engine = self._session.bind
         assert isinstance(engine, AsyncEngine)
         await self._session.close()
-        await checkpoint(engine)
+        return await checkpoint(engine)
 
     async def rollback(self) -> None:
         assert self._session is not None

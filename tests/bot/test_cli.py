@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -461,3 +462,34 @@ async def test_a_backup_restores_every_case(tmp_path: Path) -> None:
 def test_postgresql_backups_point_to_pg_dump() -> None:
     done = run_cli("backup", "/tmp/x.db", database_url="postgresql://postgres@127.0.0.1/test")
     assert done.returncode == 2 and "pg_dump" in done.stderr
+
+
+async def test_an_erasure_while_someone_reads_says_the_key_bytes_remain_until_released(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "bot.db"
+    url = f"sqlite:///{database}"
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=url)
+    await asyncio.to_thread(
+        run_cli, "shell", "--as", "Ana Example", database_url=url, stdin="\n".join(REPORT_ANSWERS)
+    )
+    reader = sqlite3.connect(database)
+    (wrapped,) = reader.execute("SELECT wrapped FROM case_keys").fetchone()
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM cases").fetchone()  # a snapshot, held open
+    try:
+        erased = await asyncio.to_thread(
+            run_cli, "case", "erase", "RPR-2026-0001", "--yes", database_url=url
+        )
+        assert wrapped in database.read_bytes()  # what the warning is about
+    finally:
+        reader.rollback()
+        reader.close()
+    assert erased.returncode == 0, erased.stderr
+    assert "is erased" in erased.stdout
+    assert "WARNING: the destroyed key's bytes are still in the database files" in erased.stdout
+    # The last connection to close folds the WAL in: the old key is overwritten.
+    for path in (database, Path(f"{database}-wal")):
+        assert not path.exists() or wrapped not in path.read_bytes(), path.name
+    verified = await asyncio.to_thread(run_cli, "audit", "verify", database_url=url)
+    assert verified.returncode == 0, verified.stdout

@@ -9,7 +9,15 @@ import functools
 
 from commands import lifecycle, policy
 from commands import vocabulary as v
-from commands.case_forms import FIELDS, TITLES, CaseAnswers, Mode, defaults_for, validate
+from commands.case_forms import (
+    FIELDS,
+    TITLES,
+    CaseAnswers,
+    Mode,
+    action_of,
+    defaults_for,
+    validate,
+)
 from commands.errors import CommandError, NotAllowed
 from commands.form import COMMITTEE_OPTIONS
 from commands.invocation import Core
@@ -21,6 +29,7 @@ from storage.records import CaseRecord
 from storage.uow import UnitOfWork
 
 MODES = {m.value: m for m in Mode}
+NONE = policy.Visibility.NONE
 USAGE = "`/reprisal action RPR-2026-0001` (or add reply, refer, share, stage or close)"
 
 
@@ -29,30 +38,65 @@ async def open_form(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseF
         raise CommandError(f"Please say which case: {USAGE}.")
     mode = MODES[args[1].lower()] if len(args) == 2 else Mode.ACTION
     async with core.uow() as uow:
-        case = await actionable(uow, args[0], actor=actor, core=core)
+        case = await actionable(uow, args[0], mode, actor=actor, core=core)
     defaults = defaults_for(mode, today=core.clock.today(), committees=case.committees)
     return CaseForm(mode.value, case.reference, TITLES[mode], FIELDS[mode], defaults)
 
 
-async def actionable(uow: UnitOfWork, reference: str, *, actor: Actor, core: Core) -> CaseRecord:
-    """The case, if the actor may act on it; the same answer as for a missing case if they may
-    not even see it, and a polite refusal if they may see it but not act."""
+async def actionable(
+    uow: UnitOfWork, reference: str, mode: Mode, *, actor: Actor, core: Core, kind: object = None
+) -> CaseRecord:
+    """The case, if the actor may fill in this form on it (as `case_to_act_on` answers)."""
+    case = await _seen(uow, reference, "act", actor=actor, core=core)
+    action = action_of(mode, kind=kind, closed=not case.is_open)
+    await _permitted(uow, case, action, actor=actor, core=core)
+    return case
+
+
+async def case_to_act_on(
+    uow: UnitOfWork, reference: str, action: policy.Action, *, actor: Actor, core: Core
+) -> CaseRecord:
+    """The case, if the actor may do `action` to it. The same answer as for a missing case if
+    they may not even see it; a polite reason if they may see it but not do this."""
+    case = await _seen(uow, reference, str(action), actor=actor, core=core)
+    await _permitted(uow, case, action, actor=actor, core=core)
+    return case
+
+
+async def _seen(
+    uow: UnitOfWork, reference: str, name: str, *, actor: Actor, core: Core
+) -> CaseRecord:
     case = await uow.cases.by_reference(reference)
-    if case is None or case.erased or policy.visibility(actor, case) is policy.Visibility.NONE:
+    if case is None or case.erased or policy.visibility(actor, case) is NONE:
         await deny_as_missing(
             uow,
             core,
             actor=actor,
-            action="act",
+            action=name,
             reference=reference,
             case_id=case.id if case else None,
         )
-    if not policy.may_act(actor, case):
-        raise NotAllowed(
-            f"You may read {case.reference}, but actions on it are recorded by its focal points"
-            " and the secretariat."
-        )
     return case
+
+
+async def _permitted(
+    uow: UnitOfWork, case: CaseRecord, action: policy.Action, *, actor: Actor, core: Core
+) -> None:
+    """NotAllowed with the policy's reason, the refusal recorded and committed, if refused."""
+    why = policy.refusal(actor, case, action)
+    if why is None:
+        return
+    await record(
+        uow,
+        actor=actor,
+        action=str(action),
+        case_id=case.id,
+        allowed=False,
+        surface=on_demand_surface(core),
+        clock=core.clock,
+    )
+    await uow.commit()
+    raise NotAllowed(why)
 
 
 async def submit(
@@ -70,7 +114,9 @@ async def submit(
         raise CommandError(f"Please say what to record: {USAGE}.")
     answers = validate(chosen, raw, today=core.clock.today())
     async with core.uow() as uow:
-        case = await actionable(uow, reference, actor=actor, core=core)
+        case = await actionable(
+            uow, reference, chosen, actor=actor, core=core, kind=answers.get("kind")
+        )
         if idempotency_key and not await uow.ledgers.claim_event(
             idempotency_key, now=core.clock.now()
         ):
@@ -89,19 +135,18 @@ async def _apply(
     match answers.mode:
         case Mode.ACTION | Mode.REPLY | Mode.REFER:
             action = _new_action(case, answers, actor=actor, today=today, core=core)
-            follow = lifecycle.after_action(
-                case.reference,
-                case.stage,
-                action.kind,
-                due_on=action.due_on,
-                reply_due=case.reply_due_on,
-            )
+            follow = lifecycle.after_action(case, action.kind, due_on=action.due_on)
             what = v.ACTIONS[action.kind]
         case Mode.STAGE:
             wanted = str(answers.get("stage"))
-            follow = lifecycle.change_stage(case.reference, case.stage, wanted, case.reply_due_on)
+            if case.is_open:
+                follow = lifecycle.change_stage(
+                    case.reference, case.stage, wanted, case.reply_due_on
+                )
+            else:
+                follow = lifecycle.reopen(case.reference, case.stage, wanted)
             action = NewAction("stage", today, actor.person_id, detail={"to": wanted}, note=note)
-            what = f"Stage changed to {v.STAGES[wanted]}"
+            what = f"{'Stage changed to' if case.is_open else 'Reopened at'} {v.STAGES[wanted]}"
         case Mode.CLOSE:
             outcome = str(answers.get("outcome"))
             follow = lifecycle.close(case.stage, case.reference, outcome=outcome, on=today)
@@ -165,7 +210,7 @@ async def share_command(args: tuple[str, ...], *, actor: Actor, core: Core) -> A
             " `/reprisal share RPR-2026-0001 asg` for the ASG office."
         )
     async with core.uow() as uow:
-        case = await actionable(uow, args[0], actor=actor, core=core)
+        case = await case_to_act_on(uow, args[0], policy.Action.SHARE, actor=actor, core=core)
         what, follow = await share(uow, case, target, "", actor=actor, core=core)
         await uow.commit()
     return ActionRecorded(case.reference, what, v.STAGES[follow.stage], follow.reply_due_on)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from commands import vocabulary as v
 from commands.errors import FormInvalid
 from commands.form import COMMITTEE_OPTIONS, Field, Kind, Raw, validate_field
+from commands.policy import Action
 
 NOTE_MAX = 3000
 
@@ -79,7 +80,10 @@ FIELDS: dict[Mode, tuple[Field, ...]] = {
             Kind.DATE,
             required=False,
             future=True,
-            hint="For a letter or a reminder; empty: the directory's default delay.",
+            hint=(
+                "For a letter or a reminder; empty: the directory's default delay. A date"
+                " already past is kept: the reply is overdue at once."
+            ),
         ),
         _note(),
     ),
@@ -155,4 +159,27 @@ def _action_checks(clean: Mapping[str, object]) -> dict[str, str]:
         return {"place": "Please say where the meeting was held."}
     if kind not in v.ASKS_STATE and clean.get("due_on"):
         return {"due_on": "Only a letter or a reminder to the State sets a reply's due date."}
+    due, sent = clean.get("due_on"), clean.get("taken_on")
+    if isinstance(due, dt.date) and isinstance(sent, dt.date) and due < sent:
+        return {
+            "due_on": f"The reply cannot be due before the letter was sent ({sent.isoformat()})."
+        }
     return {}
+
+
+FORM_ACTION = {
+    Mode.REPLY: Action.REPLY,
+    Mode.REFER: Action.REFER,
+    Mode.SHARE: Action.SHARE,
+    Mode.CLOSE: Action.CLOSE,
+}
+
+
+def action_of(mode: Mode, *, kind: object = None, closed: bool = False) -> Action:
+    """What a form does to a case, for the policy: a logged note is a note (the one thing a
+    closed case takes), and a change of stage on a closed case reopens it."""
+    if mode is Mode.ACTION:
+        return Action.LOG_ACTION if kind not in (None, "note") else Action.NOTE
+    if mode is Mode.STAGE:
+        return Action.REOPEN if closed else Action.STAGE
+    return FORM_ACTION[mode]

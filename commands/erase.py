@@ -22,7 +22,7 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseCon
     surface = on_demand_surface(core)
     async with core.uow() as uow:
         case = await uow.cases.by_reference(reference)
-        allowed = policy.may_administer(actor) and case is not None
+        allowed = case is not None and policy.may_do(actor, case, policy.Action.ERASE)
         if not allowed or not confirmed:
             await record(
                 uow,
@@ -34,7 +34,8 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseCon
                 clock=core.clock,
             )
             await uow.commit()
-        if not policy.may_administer(actor):
+        if not allowed and (case is not None or not policy.may_administer(actor)):
+            # One answer for everyone but the secretariat, whether the case exists or not.
             raise NotAllowed("Only the secretariat can erase a case.")
         if case is None:
             raise NoSuchCase(reference)

@@ -8,6 +8,7 @@ import datetime as dt
 from commands import vocabulary as v
 from commands.errors import CommandError
 from storage.actions import FollowUp
+from storage.records import CaseRecord
 
 OPEN_STAGES = ("received", "under_assessment", "action_taken", "follow_up")
 # Changes a person may make by hand. Awaiting a reply starts with a letter (it sets the due
@@ -21,6 +22,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "follow_up": frozenset({"action_taken", "under_assessment"}),
     "closed": frozenset(),
 }
+REOPEN_AT = frozenset({"under_assessment", "action_taken", "follow_up"})
 BY_ITS_OWN_ACTION = {
     "awaiting_reply": "record the letter (or reminder) to the State: it sets the reply's due date",
     "reply_received": "record the State's reply",
@@ -37,8 +39,7 @@ def change_stage(case_reference: str, current: str, wanted: str, due: dt.date | 
     name = v.STAGES.get(wanted, wanted)
     if current == "closed":
         raise InvalidTransition(
-            f"{case_reference} is closed, so its stage cannot change. Log a note to record"
-            " anything new."
+            f"{case_reference} is closed: log a note to record anything new, or reopen it."
         )
     if wanted == current:
         raise InvalidTransition(f"{case_reference} is already at “{name}”.")
@@ -55,28 +56,34 @@ def change_stage(case_reference: str, current: str, wanted: str, due: dt.date | 
     return FollowUp(wanted, due if wanted == "follow_up" else None)
 
 
-def after_action(
-    case_reference: str,
-    current: str,
-    kind: str,
-    *,
-    due_on: dt.date | None,
-    reply_due: dt.date | None,
-) -> FollowUp:
+def after_action(case: CaseRecord, kind: str, *, due_on: dt.date | None) -> FollowUp:
     """The case after an action of `kind`: a letter awaits a reply by its due date, a reply
-    ends the wait, and the first action moves a new case on."""
-    if current == "closed" and kind != "note":
+    ends the wait, the first action moves a new case on, and a note changes nothing."""
+    current, reply_due = case.stage, case.reply_due_on
+    if kind == "note":
+        return FollowUp(current, reply_due, case.closed_on, case.outcome)
+    if current == "closed":
         raise InvalidTransition(
-            f"{case_reference} is closed: only notes can be added. Ask the secretariat if it"
-            " should be reopened."
+            f"{case.reference} is closed: only notes can be added. The lead committee or the"
+            " secretariat may reopen it by changing its stage."
         )
     if kind in v.ASKS_STATE:
         return FollowUp("awaiting_reply", due_on)
     if kind == "state_reply":
         return FollowUp("reply_received", None)
-    if kind == "note" or current not in ("received", "under_assessment"):
+    if current not in ("received", "under_assessment"):
         return FollowUp(current, reply_due)
     return FollowUp("action_taken", reply_due)
+
+
+def reopen(case_reference: str, current: str, wanted: str) -> FollowUp:
+    """A closed case reopened at `wanted`; its outcome and closing date are cleared."""
+    if current != "closed":
+        raise InvalidTransition(f"{case_reference} is open: there is nothing to reopen.")
+    if wanted not in REOPEN_AT:
+        allowed = ", ".join(f"“{v.STAGES[s]}”" for s in sorted(REOPEN_AT))
+        raise InvalidTransition(f"{case_reference} can be reopened at: {allowed}.")
+    return FollowUp(wanted, None)
 
 
 def close(current: str, case_reference: str, *, outcome: str, on: dt.date) -> FollowUp:

@@ -155,3 +155,118 @@ def committees_to_alert(case: CaseRecord) -> tuple[str, ...]:
 def asg_alert_allowed(case: CaseRecord) -> bool:
     """An urgent case goes to the ASG office at once, if the person consented to it."""
     return case.facts.urgent and case.facts.consents.share_asg
+
+
+# Who acts: docs/security.md, "Who acts". Seeing a case is not enough to act on it.
+
+
+class Action(StrEnum):
+    """What a person may do to a case; the values head the columns of the documented table."""
+
+    NOTE = "note"
+    LOG_ACTION = "log action"
+    REPLY = "reply"
+    REFER = "refer"
+    SHARE = "share"
+    STAGE = "stage"
+    CLOSE = "close"
+    LINK = "link"
+    REOPEN = "reopen"
+    ERASE = "erase"
+
+
+OWN_ACTIONS = frozenset({Action.NOTE, Action.LOG_ACTION, Action.REPLY, Action.REFER})
+LEAD_ACTIONS = OWN_ACTIONS | {
+    Action.SHARE,
+    Action.STAGE,
+    Action.CLOSE,
+    Action.LINK,
+    Action.REOPEN,
+}
+ASG_ACTIONS = frozenset({Action.NOTE, Action.LOG_ACTION})  # its own démarches
+SECRETARIAT_ACTIONS = LEAD_ACTIONS | {Action.ERASE}
+# A closed case takes notes only; linking and erasure are about the record, not the case's work.
+ON_A_CLOSED_CASE = frozenset({Action.NOTE, Action.LINK, Action.REOPEN, Action.ERASE})
+VERBS = {
+    Action.NOTE: "add a note to {ref}",
+    Action.LOG_ACTION: "log an action on {ref}",
+    Action.REPLY: "record the State's reply on {ref}",
+    Action.REFER: "refer {ref} to the ASG",
+    Action.SHARE: "share {ref}",
+    Action.STAGE: "change the stage of {ref}",
+    Action.CLOSE: "close {ref}",
+    Action.LINK: "link {ref}",
+    Action.REOPEN: "reopen {ref}",
+    Action.ERASE: "erase {ref}",
+}
+
+
+def acting_committees(case: CaseRecord) -> tuple[str, ...]:
+    """The committees whose focal points act on the case: the lead committee, the others
+    concerned if it is shared or public, and those it was shared with by hand (with consent)."""
+    found = [case.facts.lead_committee]
+    if confidentiality(case) != "restricted":
+        found += case.facts.other_committees
+    if case.facts.consents.share_committees:
+        found += case.shared_with
+    return tuple(dict.fromkeys(found))
+
+
+def _actions_of(kind: RoleKind, committee: str | None, case: CaseRecord) -> frozenset[Action]:
+    if kind is RoleKind.SECRETARIAT:
+        return SECRETARIAT_ACTIONS
+    if kind in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE):
+        if committee == case.facts.lead_committee:
+            return LEAD_ACTIONS
+        return OWN_ACTIONS if committee in acting_committees(case) else frozenset()
+    if kind is RoleKind.ASG_OFFICE and case.facts.consents.share_asg:
+        return ASG_ACTIONS
+    return frozenset()  # Chairs read; they do not act
+
+
+def _role_allows(actor: Actor, case: CaseRecord, action: Action) -> bool:
+    return any(action in _actions_of(r.kind, r.committee, case) for r in actor.roles)
+
+
+def _case_allows(case: CaseRecord, action: Action) -> bool:
+    if case.stage == "closed":
+        return action in ON_A_CLOSED_CASE
+    return action is not Action.REOPEN
+
+
+def may_do(actor: Actor, case: CaseRecord, action: Action) -> bool:
+    """Whether `actor` may do `action` to `case`: one of their roles allows it there, and the
+    case's state does (a closed case takes notes only; only a closed case is reopened)."""
+    return _case_allows(case, action) and _role_allows(actor, case, action)
+
+
+def refusal(actor: Actor, case: CaseRecord, action: Action) -> str | None:
+    """Why `actor`, who may see `case`, may not do `action`, in words; None if they may."""
+    ref, lead = case.reference, case.facts.lead_committee
+    if may_do(actor, case, action):
+        return None
+    if _role_allows(actor, case, action):
+        if action is Action.REOPEN:
+            return f"{ref} is open: there is nothing to reopen."
+        if action is Action.CLOSE:
+            return f"{ref} is closed already."
+        return (
+            f"{ref} is closed: only notes can be added. The lead committee ({lead}) or the"
+            " secretariat may reopen it by changing its stage."
+        )
+    if not any(_actions_of(r.kind, r.committee, case) for r in actor.roles):
+        acting = ", ".join(acting_committees(case))
+        return (
+            f"You may read {ref}, but actions on it are recorded by its focal points ({acting})"
+            " and the secretariat."
+        )
+    verb = VERBS[action].format(ref=ref)
+    if action is Action.ERASE:
+        return f"Only the secretariat may {verb}."
+    if action in OWN_ACTIONS:
+        acting = ", ".join(acting_committees(case))
+        return (
+            f"Only the focal points of the committees acting on it ({acting}) or the secretariat"
+            f" may {verb}."
+        )
+    return f"Only the lead committee ({lead}) or the secretariat may {verb}."

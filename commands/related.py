@@ -7,11 +7,12 @@ from __future__ import annotations
 import functools
 
 from commands import policy
+from commands.act import case_to_act_on
 from commands.errors import CommandError
 from commands.invocation import Core
 from commands.results import Linked
 from commands.roles import Actor
-from commands.trail import deny_as_missing, on_demand_surface, record
+from commands.trail import on_demand_surface, record
 from storage.records import CaseRecord
 from storage.uow import UnitOfWork
 
@@ -100,14 +101,5 @@ async def linked_references(uow: UnitOfWork, case: CaseRecord, actor: Actor) -> 
 
 
 async def _linkable(uow: UnitOfWork, reference: str, *, actor: Actor, core: Core) -> CaseRecord:
-    case = await uow.cases.by_reference(reference)
-    if case is None or case.erased or not policy.may_act(actor, case):
-        await deny_as_missing(
-            uow,
-            core,
-            actor=actor,
-            action="link",
-            reference=reference,
-            case_id=case.id if case else None,
-        )
-    return case
+    """The case, if the actor may link it: the lead committee or the secretariat (who acts)."""
+    return await case_to_act_on(uow, reference, policy.Action.LINK, actor=actor, core=core)

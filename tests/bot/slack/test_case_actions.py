@@ -16,6 +16,8 @@ from tests.bot.slack.report_payloads import (
     BEATRIZ,
     HANA,
     IVAN,
+    LARS,
+    SAM,
     consents,
     submission,
 )
@@ -199,8 +201,13 @@ async def test_sharing_needs_consent_and_brings_the_committee_in(bot: BotUnderTe
     seen = json.dumps(await bot.ask(BEATRIZ, "status RPR-2026-0002"), ensure_ascii=False)
     assert "Viet Nam" in seen  # CCPR's focal point sees the case, and may act on it
     assert "No case" in (await bot.ask(IVAN, "status RPR-2026-0002"))["text"]  # CERD still not
-    asg = await bot.ask(BEATRIZ, "share RPR-2026-0002 asg")
+    asg = await bot.ask(ANA, "share RPR-2026-0002 asg")
     assert "consent to share with the ASG office" in asg["text"]
+    onward = await bot.ask(BEATRIZ, "share RPR-2026-0002 CERD")  # CCPR acts for itself only
+    assert (
+        onward["text"]
+        == "Only the lead committee (CAT) or the secretariat may share RPR-2026-0002."
+    )
 
 
 async def test_who_may_not_act_is_told_politely(bot: BotUnderTest) -> None:
@@ -230,3 +237,71 @@ async def test_overdue_replies_are_listed_and_reminded_once_in_the_thread(
     reminders = [p for p in thread_posts(bot) if "Overdue" in p["text"]]
     assert len(reminders) == 1 and f"<@{ANA}>" in json.dumps(reminders[0])
     assert dt.date(2026, 12, 1).isoformat() in reminders[0]["text"]
+
+
+CLOSE = {"outcome": select_state("positive"), "note": text_input_state("Released.")}
+
+
+async def test_a_committee_not_concerned_may_not_close_share_or_link_a_shared_case(
+    bot: BotUnderTest,
+) -> None:
+    await reported(bot)  # shared, led by CAT, concerning CERD and CCPR
+    await bot.interact(submission(ANA, "V0ACT03"))
+    await bot.delivered()
+    told = (
+        f"You may read {REF}, but actions on it are recorded by its focal points"
+        " (CAT, CCPR, CERD) and the secretariat."
+    )
+    assert (await press(bot, LARS, "case_close"))["text"] == told  # SPT is not concerned
+    assert (await bot.ask(LARS, f"share {REF} SPT"))["text"] == told
+    assert (await bot.ask(LARS, f"link {REF} RPR-2026-0002"))["text"] == told
+    # A close form opened by the lead committee, submitted as someone else, is refused too.
+    modal = await press(bot, ANA, "case_close")
+    _, forged = await submit(bot, LARS, modal, CLOSE, "V0FORM8")
+    assert forged["response_action"] == "errors" and told in json.dumps(forged["errors"])
+    # CERD records its own actions, but closing, sharing and linking are CAT's.
+    assert (await press(bot, IVAN, "case_action"))["callback_id"] == "case_action"
+    lead_only = f"Only the lead committee (CAT) or the secretariat may close {REF}."
+    assert (await press(bot, IVAN, "case_close"))["text"] == lead_only
+    assert "may share" in (await bot.ask(IVAN, f"share {REF} SPT"))["text"]
+    assert "may link" in (await bot.ask(IVAN, f"link {REF} RPR-2026-0002"))["text"]
+    await bot.delivered()
+    detail = json.dumps(await bot.ask(ANA, f"status {REF}"), ensure_ascii=False)
+    assert "Closed" not in detail and "SPT" not in detail and "Linked cases" not in detail
+    assert not [p for p in thread_posts(bot) if "Closed" in p["text"] or "Linked" in p["text"]]
+    done = await bot.ask(SAM, f"link {REF} RPR-2026-0002")  # the secretariat may
+    assert "are linked" in json.dumps(done)
+
+
+async def test_a_closed_case_takes_notes_only_and_the_lead_committee_reopens_it(
+    bot: BotUnderTest,
+) -> None:
+    await reported(bot)
+    _, closed = await submit(bot, ANA, await press(bot, ANA, "case_close"), CLOSE, "V0FORM9")
+    assert "Closed: Positive outcome" in json.dumps(closed["view"])
+    refused = await bot.ask(ANA, f"share {REF} SPT")
+    assert refused["text"].startswith(f"{REF} is closed: only notes can be added.")
+    assert "is closed" in (await press(bot, ANA, "case_reply"))["text"]
+    note = {
+        "kind": select_state("note"),
+        "taken_on": datepicker_state("2026-11-27"),
+        "committees": multi_select_state([]),
+        "signed_by": select_state(None, type="radio_buttons"),
+        "place": select_state(None),
+        "due_on": datepicker_state(None),
+        "note": text_input_state("He called to thank the committee."),
+    }
+    _, noted = await submit(bot, ANA, await press(bot, ANA, "case_action"), note, "V0FORMA")
+    assert noted["response_action"] == "update", noted
+    _, letter_late = await submit(bot, ANA, await press(bot, ANA, "case_action"), letter(), "V0FB")
+    assert "is closed" in json.dumps(letter_late["errors"])
+    detail = json.dumps(await bot.ask(ANA, f"status {REF}"), ensure_ascii=False)
+    assert "Outcome: Positive outcome" in detail  # a note keeps the outcome
+    reopen = {"stage": select_state("follow_up"), "note": text_input_state("New threats.")}
+    assert "may reopen" in (await press(bot, IVAN, "case_stage"))["text"]
+    _, reopened = await submit(bot, ANA, await press(bot, ANA, "case_stage"), reopen, "V0FC")
+    assert "Reopened at Follow-up" in json.dumps(reopened["view"]), reopened
+    detail = json.dumps(await bot.ask(ANA, f"status {REF}"), ensure_ascii=False)
+    assert "Outcome" not in detail and "Stage: Follow-up" in detail
+    shared = await bot.ask(ANA, f"share {REF} SPT")
+    assert "Shared with SPT" in json.dumps(shared)

@@ -11,11 +11,11 @@ from bot.delivery_types import DeliveryError, Dropped, Outgoing
 from commands import policy
 from commands import vocabulary as v
 from commands.history import action_label, shared_name
-from commands.related import WHY
+from commands.related import WHY, channel_may_relate
 from commands.roles import RoleKind, actor_of
 from commands.views import view_case
 from storage.actions import ActionRecord
-from storage.records import CaseRecord, NoticeRecord, ThreadRecord
+from storage.records import CaseRecord, NoticeRecord, PersonRecord, ThreadRecord
 from storage.uow import UnitOfWork
 
 
@@ -125,33 +125,63 @@ async def _mentions(uow: UnitOfWork, target: str, mention: Any) -> list[str]:
 async def plan_related(
     uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, *, platform: str
 ) -> tuple[Outgoing, ThreadRecord]:
-    """Possibly related cases, by reference and reason, each with a Link button; re-checked
-    now: a case erased, or that the reporter may no longer see, is left out."""
+    """Possibly related cases in the new case's thread, by reference and reason, each with a
+    Link button; re-checked now: only those the reporter still may see, and the channel may
+    know to be related to this one."""
     thread = await uow.threads.get(case.id, platform)
     if thread is None:
         raise DeliveryError("the case card is not posted yet", transient=True)
+    reporter = await _reporter(uow, notice)
+    related = await _related(uow, case, notice, actor_of(reporter), in_channel=True)
+    return Outgoing("related_cases", {"reference": case.reference, "related": related}), thread
+
+
+async def plan_related_privately(
+    uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord
+) -> tuple[Outgoing, PersonRecord]:
+    """Possibly related cases the channel may not be told of, to the reporter alone (references
+    and reasons only, as in the thread)."""
+    reporter = await _reporter(uow, notice)
+    related = await _related(uow, case, notice, actor_of(reporter), in_channel=False)
+    context = {"reference": case.reference, "related": related, "privately": True}
+    return Outgoing("related_cases", context), reporter
+
+
+async def _reporter(uow: UnitOfWork, notice: NoticeRecord) -> PersonRecord:
     reporter = await uow.people.get(int(str(notice.payload.get("reporter", 0))))
     if reporter is None:
         raise Dropped("the reporter is no longer in the directory")
-    reader = actor_of(reporter)
+    return reporter
+
+
+async def _related(
+    uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, reader: Any, *, in_channel: bool
+) -> list[dict[str, str]]:
     related = []
     for other_id, why in notice.payload.get("related", []):  # type: ignore[attr-defined]
         other = await uow.cases.get(int(other_id))
-        if other and not other.erased and policy.visibility(reader, other) > policy.Visibility.NONE:
-            related.append({"reference": other.reference, "why": WHY.get(str(why), str(why))})
+        if other is None or other.erased:
+            continue
+        if policy.visibility(reader, other) is policy.Visibility.NONE:
+            continue
+        if in_channel and not channel_may_relate(case, other):
+            continue
+        related.append({"reference": other.reference, "why": WHY.get(str(why), str(why))})
     if not related:
         raise Dropped("no related case to suggest any more")
-    context = {"reference": case.reference, "related": related}
-    return Outgoing("related_cases", context), thread
+    return related
 
 
 async def plan_linked(
     uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, *, platform: str
 ) -> tuple[Outgoing, ThreadRecord]:
+    """`Linked with REF` in the case's thread, if the channel may still know of the other."""
     thread = await uow.threads.get(case.id, platform)
     if thread is None:
         raise DeliveryError("the case card is not posted yet", transient=True)
     other = await uow.cases.get(int(str(notice.payload.get("other", 0))))
-    if other is None:
+    if other is None or other.erased:
         raise Dropped("the other case is gone")
+    if not channel_may_relate(case, other):
+        raise Dropped("the channel may no longer know of the other case")
     return Outgoing("cases_linked", {"reference": case.reference, "other": other.reference}), thread

@@ -15,6 +15,7 @@ from bot.case_notices import (
     plan_card_update,
     plan_linked,
     plan_related,
+    plan_related_privately,
 )
 from bot.delivery_types import DeliveryError, Dropped, Held, Outgoing
 from bot.digest_notices import Channels, plan_digest, plan_reminder
@@ -100,6 +101,9 @@ async def plan_for(
             return Plan(message, card=thread)
         case "thread":
             return await _thread_plan(uow, case, platform=platform, mention=mention)
+        case "dm" if notice.kind == RELATED:
+            message, person = await plan_related_privately(uow, case, notice)
+            return Plan(message, person=person)
         case "dm":
             return await _person_plan(uow, case, notice)
     raise Dropped(f"unknown destination {notice.destination}")

@@ -1,6 +1,7 @@
 """Related cases: on a new report, suggest the cases that may concern the same events (same
 State and a person or organisation named in both; or same State and committee within 90 days),
-among those the reporter may see; and `/reprisal link REF REF` to link two cases by hand."""
+among those the reporter may see; and `/reprisal link REF REF` to link two cases by hand.
+A relation is posted in a case's thread only where the channel may see both cases' facts."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ MOST = 10  # suggestions in one thread post
 
 
 async def queue_suggestions(uow: UnitOfWork, case: CaseRecord, actor: Actor, platform: str) -> None:
-    """One thread post naming the possibly related cases the reporter may see (references and
-    reasons only), if there are any."""
+    """The possibly related cases the reporter may see (references and reasons only): in the
+    new case's thread those the channel may know to be related to it, the others to the
+    reporter alone."""
     found = await uow.links.possibly_related(
         case.id,
         state_party=case.facts.state_party,
@@ -37,25 +39,38 @@ async def queue_suggestions(uow: UnitOfWork, case: CaseRecord, actor: Actor, pla
     # The latest candidates only, read as facts (nothing unsealed): this runs in every report.
     latest = sorted(found, reverse=True)[: MOST * 3]
     facts = {f.case.id: f.case for f in await uow.digests.by_ids(latest)}
-    related: list[list[object]] = []
+    in_thread: list[list[object]] = []
+    privately: list[list[object]] = []
     for other_id in latest:
         other = facts.get(other_id)
         if other and not other.erased and policy.visibility(actor, other) > policy.Visibility.NONE:
-            related.append([other_id, found[other_id]])
-    if related:
-        await uow.outbox.add(
-            kind=RELATED,
-            platform=platform,
-            destination="thread",
-            ordering_key=f"case:{case.id}:thread",
-            now=case.created_at,
-            case_id=case.id,
-            payload={"related": related[:MOST], "reporter": actor.person_id},
+            chosen = in_thread if channel_may_relate(case, other) else privately
+            chosen.append([other_id, found[other_id]])
+    add = functools.partial(
+        uow.outbox.add, kind=RELATED, platform=platform, now=case.created_at, case_id=case.id
+    )
+    if in_thread:
+        payload = {"related": in_thread[:MOST], "reporter": actor.person_id}
+        await add(destination="thread", ordering_key=f"case:{case.id}:thread", payload=payload)
+    if privately:
+        await add(
+            destination="dm",
+            ordering_key=f"dm:{actor.person_id}",
+            recipient_id=actor.person_id,
+            payload={"related": privately[:MOST], "reporter": actor.person_id},
         )
 
 
+def channel_may_relate(case: CaseRecord, other: CaseRecord) -> bool:
+    """May the coordination channel be told that two cases are related? Only if it may see the
+    facts of both: a relation tells the State and the people of one from the other."""
+    level = min(policy.channel_visibility(case), policy.channel_visibility(other))
+    return level >= policy.Visibility.FACTS
+
+
 async def link(args: tuple[str, ...], *, actor: Actor, core: Core) -> Linked:
-    """Link two cases the actor may see in full; said once, and posted in both threads."""
+    """Link two cases the actor may see in full; said once, and posted in each thread whose
+    channel may know of the other case."""
     if len(args) != 2:
         raise CommandError("Please name two cases: `/reprisal link RPR-2026-0001 RPR-2026-0002`.")
     first, second = (a.strip().upper() for a in args)
@@ -85,7 +100,8 @@ async def link(args: tuple[str, ...], *, actor: Actor, core: Core) -> Linked:
                 clock=core.clock,
                 detail=detail,
             )
-            await add(case_id=case.id, ordering_key=f"case:{case.id}:thread", payload=detail)
+            if channel_may_relate(case, other):  # else the thread is told nothing of it
+                await add(case_id=case.id, ordering_key=f"case:{case.id}:thread", payload=detail)
         await uow.commit()
     return Linked(a.reference, b.reference)
 

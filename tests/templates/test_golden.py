@@ -245,6 +245,19 @@ NOTICES: dict[str, tuple[str, dict[str, Any]]] = {
             ],
         },
     ),
+    "related_cases_privately": (
+        "related_cases",
+        {
+            "reference": "RPR-2026-0003",
+            "related": [
+                {
+                    "reference": "RPR-2026-0001",
+                    "why": "same State, and a person or organisation named in both",
+                },
+            ],
+            "privately": True,
+        },
+    ),
     "cases_linked": ("cases_linked", {"reference": "RPR-2026-0001", "other": "RPR-2026-0002"}),
     "reminder_due_soon": (
         "reminder",

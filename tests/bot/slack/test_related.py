@@ -1,5 +1,6 @@
 """Related cases through Slack: suggested in a new case's thread (references and reasons only,
-among the cases the reporter may see), linked with the button or by hand, listed by status."""
+among the cases the reporter may see, and only those the channel may know to be related; the
+others to the reporter alone), linked with the button or by hand, listed by status."""
 
 from __future__ import annotations
 
@@ -98,9 +99,56 @@ async def test_status_lists_only_the_linked_cases_the_asker_may_see(bot: BotUnde
     linked = await bot.ask(SAM, "link RPR-2026-0001 RPR-2026-0002")  # the secretariat sees both
     assert "are linked" in json.dumps(linked)
     await bot.delivered()
-    posts = [m for m in bot.slack.messages("C0COORD01") if "Linked with" in json.dumps(m)]
-    assert len(posts) == 2 and VICTIM not in json.dumps(posts)
     assert "Linked cases: RPR-2026-0002" in json.dumps(await bot.ask(ANA, "status RPR-2026-0001"))
     shared = json.dumps(await bot.ask(IVAN, "status RPR-2026-0002"))
     assert "RPR-2026-0002" in shared
     assert "Linked cases" not in shared and "RPR-2026-0001" not in shared
+
+
+def private_suggestions(bot: BotUnderTest, user: str) -> list[dict]:
+    return [m for m in bot.slack.messages(user) if "Possibly related" in m.get("text", "")]
+
+
+async def test_a_restricted_case_is_suggested_to_the_reporter_alone(bot: BotUnderTest) -> None:
+    restricted = select_state("restricted", type="radio_buttons")
+    await reported(bot, ANA, "V0RELB", confidentiality=restricted)  # CAT only, same victim
+    await reported(bot, ANA, "V0RELC")  # shared with every committee
+    channel = json.dumps(bot.slack.messages("C0COORD01"), ensure_ascii=False)
+    assert suggestions(bot) == [] and "RPR-2026-0001" not in _threads_of(bot, "RPR-2026-0002")
+    assert "a person or organisation named in both" not in channel
+    told = private_suggestions(bot, ANA)
+    assert len(told) == 1
+    text = json.dumps(told[0], ensure_ascii=False)
+    assert "RPR-2026-0001" in text and "a person or organisation named in both" in text
+    assert "for you alone" in text and VICTIM.split()[0] not in text
+    assert "RPR-2026-0002|RPR-2026-0001" in text  # the Link button works from the DM too
+
+
+async def test_a_new_restricted_case_gets_its_suggestions_privately(bot: BotUnderTest) -> None:
+    await reported(bot, ANA, "V0RELD")  # shared
+    restricted = select_state("restricted", type="radio_buttons")
+    await reported(bot, ANA, "V0RELE", confidentiality=restricted)
+    # Its thread would tell the channel the restricted case's State and that it names the
+    # same person as the shared one.
+    assert suggestions(bot) == []
+    told = private_suggestions(bot, ANA)
+    assert len(told) == 1 and "RPR-2026-0001" in json.dumps(told[0])
+
+
+async def test_linking_a_restricted_case_tells_neither_thread(bot: BotUnderTest) -> None:
+    restricted = select_state("restricted", type="radio_buttons")
+    await reported(bot, ANA, "V0RELF", confidentiality=restricted)  # CAT only
+    await reported(bot, IVAN, "V0RELG", lead_committee=select_state("CERD"))  # shared
+    linked = await bot.ask(SAM, "link RPR-2026-0001 RPR-2026-0002")
+    assert "are linked" in json.dumps(linked)  # the one who linked is told, privately
+    await bot.delivered()
+    channel = json.dumps(bot.slack.messages("C0COORD01"), ensure_ascii=False)
+    assert "Linked with" not in channel and "is linked with" not in channel
+    assert "RPR-2026-0001" not in _threads_of(bot, "RPR-2026-0002")
+
+
+def _threads_of(bot: BotUnderTest, reference: str) -> str:
+    """Everything posted in the thread of the case card naming `reference`."""
+    messages = bot.slack.messages("C0COORD01")
+    roots = [m["ts"] for m in messages if not m.get("thread_ts") and reference in m["text"]]
+    return json.dumps([m for m in messages if m.get("thread_ts") in roots], ensure_ascii=False)

@@ -130,12 +130,12 @@ async def restore(settings: Settings, source: Path, *, replace: bool, write: Wri
     try:
         await ensure_current(engine)
         async with UnitOfWork(session_factory(engine), keyring) as uow:
-            cases = await uow.cases.find(limit=10_000_000)
+            cases = await uow.cases.open_every()
             verdict = await uow.audit.verify()
     finally:
         await engine.dispose()
     write(
-        f"Restored {source}: {len(cases)} cases, all readable with the master key; "
+        f"Restored {source}: {cases} cases, all readable with the master key; "
         f"audit trail {'intact' if verdict.intact else 'NOT intact: ' + str(verdict.problem)}"
         f" ({verdict.entries} entries).\n"
     )

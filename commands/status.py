@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 
@@ -15,12 +16,25 @@ from commands.results import CaseDetail, CaseList
 from commands.roles import Actor
 from commands.trail import on_demand_surface, record
 from commands.views import CaseView, view_case
+from storage.crypto import CiphertextMismatch, KeyProblem
 from storage.records import CaseRecord
 from storage.reference import CommitteeCode, canonical_state, find_states
 from storage.uow import UnitOfWork
 
 REFERENCE = re.compile(r"^RPR-\d{4}-\d{4,}$", re.IGNORECASE)
 LIST_LIMIT = 50
+_log = logging.getLogger(__name__)
+
+
+class SealedDataDamaged(CommandError):
+    """A case the reader may see in full whose sealed parts will not open."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            f"Sorry, {reference} cannot be opened: its sealed data (names, summary or notes) is "
+            "damaged. The fault has been logged for the bot's administrators; please tell the "
+            "secretariat too. Other cases are not affected."
+        )
 
 
 async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseDetail | CaseList:
@@ -66,13 +80,27 @@ async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
             detail={} if case else {"reference": reference},
         )
         await uow.commit()
-        discussion = await discussion_of(uow, case, level) if case else ()
-        history = await history_of(uow, case, level) if case else ()
-        linked = await linked_references(uow, case, actor) if case else ()
-    if case is None or not allowed:
-        raise NoSuchCase(reference)
-    view = view_case(case, level, core.clock.today())
-    return CaseDetail(case=replace(view, discussion=discussion, history=history, linked=linked))
+        if case is None or not allowed:
+            raise NoSuchCase(reference)
+        return CaseDetail(case=await _detail(uow, case, actor, level, core))
+
+
+async def _detail(
+    uow: UnitOfWork, case: CaseRecord, actor: Actor, level: policy.Visibility, core: Core
+) -> CaseView:
+    """The case at `level`; its sealed parts are opened only for a reader who sees it in full,
+    and damage to them stops this case's detail alone."""
+    try:
+        opened = await uow.cases.unseal(case) if level >= policy.Visibility.FULL else None
+        discussion = await discussion_of(uow, case, level)
+        history = await history_of(uow, case, level)
+    except (KeyProblem, CiphertextMismatch) as problem:
+        # The problem names the case id, field and key id, never what was sealed.
+        _log.error("%s cannot be opened: %s", case.reference, problem)
+        raise SealedDataDamaged(case.reference) from None
+    linked = await linked_references(uow, case, actor)
+    view = view_case(case, level, core.clock.today(), opened=opened)
+    return replace(view, discussion=discussion, history=history, linked=linked)
 
 
 def _state(text: str) -> str:

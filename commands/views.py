@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from commands import vocabulary as v
 from commands.history import HistoryLine
 from commands.policy import Visibility
-from storage.records import CaseRecord
+from storage.records import CaseRecord, SealedParts
 from storage.reference import committee
 
 
@@ -53,9 +53,16 @@ class CaseView:
     linked: tuple[str, ...] = ()  # references of linked cases the reader may see
 
 
-def view_case(case: CaseRecord, level: Visibility, today: dt.date | None = None) -> CaseView:
+def view_case(
+    case: CaseRecord,
+    level: Visibility,
+    today: dt.date | None = None,
+    *,
+    opened: SealedParts | None = None,
+) -> CaseView:
     """The case as `level` allows; raises if the level allows nothing. With `today`, whether
-    its State reply is overdue."""
+    its State reply is overdue. At FULL, the sealed parts are `opened` (opened by the caller
+    for this reader), or else what the record holds: blank for a case read from storage."""
     if level <= Visibility.NONE:
         raise PermissionError("no view at this level")
     facts = case.facts
@@ -91,10 +98,11 @@ def view_case(case: CaseRecord, level: Visibility, today: dt.date | None = None)
     )
     if level < Visibility.FULL:
         return with_facts
+    parts = opened if opened is not None else SealedParts.of(facts)
     return replace(
         with_facts,
-        acts_other=facts.acts_other,
-        summary=facts.summary,
-        target_names=facts.target_names,
-        organisations=facts.organisations,
+        acts_other=parts.acts_other,
+        summary=parts.summary,
+        target_names=parts.target_names,
+        organisations=parts.organisations,
     )

@@ -38,7 +38,25 @@ class NewCase:
 
 
 @dataclass(frozen=True, slots=True)
+class SealedParts:
+    """A case's sealed parts, opened: for a reader who may see the case in full, when shown."""
+
+    target_names: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    summary: str = ""
+    acts_other: str | None = None
+
+    @classmethod
+    def of(cls, new: NewCase) -> SealedParts:
+        """The parts a report holds in memory, before they are sealed."""
+        return cls(new.target_names, new.organisations, new.summary, new.acts_other)
+
+
+@dataclass(frozen=True, slots=True)
 class CaseRecord:
+    """A case's facts. Read from storage, its sealed parts stay sealed (the names, organisations,
+    summary and other acts in `facts` are blank): `CaseRepository.unseal` opens them."""
+
     id: int
     reference: str
     reporter_id: int

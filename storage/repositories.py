@@ -26,7 +26,13 @@ from storage.models import (
     TimelineRow,
 )
 from storage.name_index import NameIndex
-from storage.records import CaseRecord, Consents, NewCase, ThreadRecord
+from storage.records import (
+    CaseRecord,
+    Consents,
+    NewCase,
+    SealedParts,
+    ThreadRecord,
+)
 
 
 class CaseRepository:
@@ -234,18 +240,41 @@ class CaseRepository:
                 or_(CaseRow.reporter_id == reporter_id, CaseRow.lead_committee.in_(lead_committees))
             )
         rows = await self._session.scalars(query.order_by(CaseRow.id.desc()).limit(limit))
-        return [self._case(row) for row in rows]
+        return [_case(row) for row in rows]
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(CaseRow)) or 0
 
     async def _one(self, query: Select[Any]) -> CaseRecord | None:
         row = await self._session.scalar(query)
-        return self._case(row) if row is not None else None
+        return _case(row) if row is not None else None
 
-    def _case(self, row: CaseRow) -> CaseRecord:
-        if row.key is None:
-            return _case(row, summary="", acts_other=None, names={})
+    async def unseal(self, case: CaseRecord) -> SealedParts:
+        """The case's sealed parts, opened (blank once erased): only for a reader the policy
+        gives the case in full. KeyProblem or CiphertextMismatch if they are damaged."""
+        row = await self._session.get(CaseRow, case.id)
+        if row is None or row.key is None:
+            return SealedParts()
+        return self._open(row)
+
+    async def open_every(self, *, batch: int = 500) -> int:
+        """Open every case's sealed parts, a batch at a time (a restore's proof that the keys
+        fit); how many cases there are. Raises at the first that will not open."""
+        count, last = 0, 0
+        while rows := list(
+            await self._session.scalars(
+                select(CaseRow).where(CaseRow.id > last).order_by(CaseRow.id).limit(batch)
+            )
+        ):
+            for row in rows:
+                if row.key is not None:
+                    self._open(row)
+                self._session.expunge(row)
+            count, last = count + len(rows), rows[-1].id
+        return count
+
+    def _open(self, row: CaseRow) -> SealedParts:
+        assert row.key is not None
         data_key = self._keyring.unwrap(row.key.master_key_id, row.key.wrapped, f"case/{row.id}")
         cipher = CaseCipher(row.id, data_key)
         names: dict[str, list[str]] = {"person": [], "organisation": []}
@@ -253,7 +282,12 @@ class CaseRepository:
             names[target.kind].append(cipher.open(f"target/{target.kind}", target.name_sealed))
         summary = cipher.open("summary", row.summary_sealed) if row.summary_sealed else ""
         other = cipher.open("acts_other", row.acts_other_sealed) if row.acts_other_sealed else ""
-        return _case(row, summary=summary, acts_other=other or None, names=names)
+        return SealedParts(
+            target_names=tuple(names["person"]),
+            organisations=tuple(names["organisation"]),
+            summary=summary,
+            acts_other=other or None,
+        )
 
 
 class TimelineRepository:
@@ -333,9 +367,8 @@ def _columns(new: NewCase) -> dict[str, object]:
     }
 
 
-def _case(
-    row: CaseRow, *, summary: str, acts_other: str | None, names: dict[str, list[str]]
-) -> CaseRecord:
+def _case(row: CaseRow) -> CaseRecord:
+    """The record of the case's facts; its sealed parts stay sealed (blank here)."""
     facts = NewCase(
         state_party=row.state_party,
         lead_committee=row.lead_committee,
@@ -346,11 +379,11 @@ def _case(
         timing=row.timing,
         target_type=row.target_type,
         target_count=row.target_count,
-        target_names=tuple(names.get("person", ())),
-        organisations=tuple(names.get("organisation", ())),
+        target_names=(),
+        organisations=(),
         acts=tuple(sorted(a.act for a in row.acts)),
-        acts_other=acts_other,
-        summary=summary,
+        acts_other=None,
+        summary="",
         urgent=row.urgent,
         confidentiality=row.confidentiality,
         consents=Consents(

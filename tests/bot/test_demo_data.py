@@ -71,18 +71,16 @@ async def test_every_demo_case_opens_with_its_own_key(services: Services) -> Non
         ids = list(await session.scalars(select(CaseRow.id).order_by(CaseRow.id)))
     async with services.uow() as uow:
         cases = [case for case_id in ids if (case := await uow.cases.get(case_id))]
+        parts = [await uow.cases.unseal(case) for case in cases]
     assert summary.cases == len(cases) == CASES
-    assert sum(len(c.facts.target_names) + len(c.facts.organisations) for c in cases) == (
-        summary.targets
-    )
-    for case in cases:
-        facts = case.facts
-        assert facts.summary.endswith("Fictional demo data.")
-        named = (*facts.target_names, *facts.organisations)
-        assert not named or facts.summary.startswith(named[0])
-        assert ("other" in facts.acts) == (facts.acts_other is not None)
-    assert any(c.facts.target_names for c in cases)
-    assert any(c.facts.organisations for c in cases)
+    assert sum(len(p.target_names) + len(p.organisations) for p in parts) == summary.targets
+    for case, opened in zip(cases, parts, strict=True):
+        assert opened.summary.endswith("Fictional demo data.")
+        named = (*opened.target_names, *opened.organisations)
+        assert not named or opened.summary.startswith(named[0])
+        assert ("other" in case.facts.acts) == (opened.acts_other is not None)
+    assert any(p.target_names for p in parts)
+    assert any(p.organisations for p in parts)
 
 
 async def test_references_are_unique_and_real_reports_continue_after_them(

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from storage.crypto import CiphertextMismatch, KeyProblem, KeyRing, generate_master_key
 from storage.engine import create_engine, session_factory
+from storage.records import SealedParts
 from storage.schema import upgrade
 from storage.uow import UnitOfWork
 from tests.conftest import MASTER_KEY
@@ -34,6 +35,13 @@ async def store(uow, **changes) -> int:
         )
         await work.commit()
     return case.id
+
+
+async def opened(work: UnitOfWork, case_id: int) -> SealedParts:
+    """The case's sealed parts, opened as a reader at FULL would have them."""
+    case = await work.cases.get(case_id)
+    assert case is not None
+    return await work.cases.unseal(case)
 
 
 @pytest.fixture
@@ -78,8 +86,8 @@ async def test_a_ciphertext_moved_to_another_case_fails_with_a_named_error(uow, 
         )
     async with uow() as work:
         with pytest.raises(CiphertextMismatch, match=f"'summary' of case id {second}"):
-            await work.cases.get(second)
-        assert (await work.cases.get(first)).facts.summary == SUMMARY
+            await opened(work, second)
+        assert (await opened(work, first)).summary == SUMMARY
 
 
 async def test_without_the_right_master_key_nothing_opens(uow, engine) -> None:
@@ -87,7 +95,7 @@ async def test_without_the_right_master_key_nothing_opens(uow, engine) -> None:
     stranger = KeyRing.parse(generate_master_key("other"))
     async with UnitOfWork(session_factory(engine), stranger) as work:
         with pytest.raises(KeyProblem, match="master key 'test'"):
-            await work.cases.get(case_id)
+            await opened(work, case_id)
 
 
 async def test_rotation_reseals_every_key_while_reads_go_on(engine, keyring) -> None:
@@ -105,7 +113,7 @@ async def test_rotation_reseals_every_key_while_reads_go_on(engine, keyring) -> 
         while not stop.is_set():
             async with both() as work:
                 for case_id in ids:
-                    assert (await work.cases.get(case_id)).facts.target_names == (CANARY,)
+                    assert (await opened(work, case_id)).target_names == (CANARY,)
                     reads += 1
             await asyncio.sleep(0.01)
 
@@ -125,7 +133,7 @@ async def test_rotation_reseals_every_key_while_reads_go_on(engine, keyring) -> 
     new_only = KeyRing.parse(newest)
     async with UnitOfWork(factory, new_only) as work:
         for case_id in ids:
-            assert (await work.cases.get(case_id)).facts.summary == SUMMARY
+            assert (await opened(work, case_id)).summary == SUMMARY
 
 
 def test_a_malformed_master_key_is_refused() -> None:
@@ -143,6 +151,7 @@ async def test_erasure_destroys_the_key_and_keeps_the_anonymous_facts(uow) -> No
     async with uow() as work:
         case = await work.cases.get(case_id)
         assert not await work.cases.erase(case_id, now=NOW)
+        assert await work.cases.unseal(case) == SealedParts()
     assert case.erased and case.facts.summary == "" and case.facts.target_names == ()
     assert case.facts.state_party == "Viet Nam" and case.facts.acts == ("threats", "travel_ban")
     assert case.facts.target_count == 1

@@ -154,7 +154,7 @@ async def check_the_bot_reads_everything(engine: AsyncEngine, *, indexed: bool) 
         assert [c.facts.received_on for c in cases] == [s.received_on for s in CASES.values()]
         for case, spec in zip(cases, CASES.values(), strict=True):
             expected: Any = () if case.erased else spec.names
-            assert case.facts.target_names == expected
+            assert (await uow.cases.unseal(case)).target_names == expected
         verdict = await uow.audit.verify()
         assert verdict.intact, verdict.problem
         assert await uow.cases.next_reference(2026) == "RPR-2026-0008"

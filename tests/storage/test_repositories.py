@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from storage.engine import session_factory
 from storage.errors import AlreadyRecorded
-from storage.records import Consents, NewCase, PersonRecord
+from storage.records import Consents, NewCase, PersonRecord, SealedParts
 from storage.uow import UnitOfWork
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
@@ -69,8 +70,12 @@ async def test_a_stored_case_comes_back_whole(uow) -> None:
         await work.commit()
     async with uow() as work:
         found = await work.cases.by_reference("rpr-2026-0001")
-    assert found is not None and found == stored
-    assert found.facts == a_case()
+        assert found is not None
+        opened = await work.cases.unseal(found)
+    sealed = {"target_names": (), "organisations": (), "summary": "", "acts_other": None}
+    assert found == dataclasses.replace(stored, facts=dataclasses.replace(stored.facts, **sealed))
+    assert found.facts == a_case(**sealed)  # read from storage, the sealed parts stay sealed
+    assert opened == SealedParts(("A Person",), ("An NGO",), "Summary.", None)
     assert found.created_at == NOW and found.reporter_name == "Ana"
 
 

@@ -40,7 +40,7 @@ class Field:
     max_length: int = SHORT_MAX
     hint: str = ""
     sensitive: bool = False
-    future: bool = False  # a date that may lie ahead (a due date)
+    future: bool = False  # a date that may lie ahead, or behind (a due date)
 
 
 def _opts(labels: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -141,10 +141,10 @@ def _date(text: str, *, today: dt.date, future: bool = False) -> dt.date:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError("Please give the date as YYYY-MM-DD.") from None
+    # A due date may lie ahead, or behind (a letter logged after the fact): its form checks it
+    # against the date it follows.
     if day > today and not future:
         raise ValueError("This date cannot be in the future.")
-    if future and day < today:
-        raise ValueError("A due date cannot be in the past.")
     if day.year < 2000:
         raise ValueError("Please check the year.")
     return day

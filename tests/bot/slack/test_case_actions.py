@@ -305,3 +305,27 @@ async def test_a_closed_case_takes_notes_only_and_the_lead_committee_reopens_it(
     assert "Outcome" not in detail and "Stage: Follow-up" in detail
     shared = await bot.ask(ANA, f"share {REF} SPT")
     assert "Shared with SPT" in json.dumps(shared)
+
+
+async def test_a_letter_logged_after_the_fact_is_overdue_at_once(bot: BotUnderTest) -> None:
+    await reported(bot, received_on=datepicker_state("2026-09-10"))
+    late = {**letter(due="2026-11-17"), "taken_on": datepicker_state("2026-09-18")}  # 70 days ago
+    _, before = await submit(
+        bot,
+        ANA,
+        await press(bot, ANA, "case_action"),
+        {**late, "due_on": datepicker_state("2026-09-01")},
+        "V0FD",
+    )
+    assert before["errors"] == {
+        "due_on": "The reply cannot be due before the letter was sent (2026-09-18)."
+    }
+    ahead = {**late, "taken_on": datepicker_state("2026-11-28")}
+    _, future = await submit(bot, ANA, await press(bot, ANA, "case_action"), ahead, "V0FE")
+    assert future["errors"] == {"taken_on": "This date cannot be in the future."}
+    _, logged = await submit(bot, ANA, await press(bot, ANA, "case_action"), late, "V0FF")
+    assert logged["response_action"] == "update", logged
+    assert "Awaiting State reply" in json.dumps(logged["view"])
+    detail = json.dumps(await bot.ask(ANA, f"status {REF}"), ensure_ascii=False)
+    assert "State reply due: 2026-11-17 *(overdue)*" in detail
+    assert REF in json.dumps(await bot.ask(ANA, "list overdue"))

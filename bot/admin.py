@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
+import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.keys import load_keyring
 from bot.results import template_for
@@ -15,8 +19,9 @@ from bot.spreadsheet import to_csv
 from commands import export
 from commands.errors import CommandError
 from commands.invocation import Invocation
-from commands.roles import Actor, Role, RoleKind
+from commands.roles import Role, RoleKind
 from commands.run import run
+from commands.trail import Operator
 from storage import backup as storage_backup
 from storage.audit import rewrap_sealed_keys
 from storage.crypto import generate_master_key
@@ -24,10 +29,22 @@ from storage.engine import create_engine, session_factory
 from storage.schema import ensure_current
 from storage.uow import UnitOfWork
 
-# Someone with a shell on the server acts as the secretariat; the audit trail records "cli".
-OPERATOR = Actor(person_id=0, name="operator", roles=frozenset({Role(RoleKind.SECRETARIAT)}))
-
 Write = Callable[[str], None]
+
+
+def operator() -> Operator:
+    """Whoever runs this command acts as the secretariat; the audit trail names their login."""
+    try:
+        login = getpass.getuser()
+    except OSError:  # no name for this uid (a bare container)
+        login = f"uid {os.getuid()}"
+    return Operator(
+        person_id=0,
+        name=f"operator {login}",
+        roles=frozenset({Role(RoleKind.SECRETARIAT)}),
+        login=login,
+        host=socket.gethostname(),
+    )
 
 
 def keys_generate(write: Write) -> int:
@@ -91,7 +108,7 @@ async def as_operator(settings: Settings, verb: str, args: tuple[str, ...], writ
     services = await build_services(settings, keyring)
     try:
         core = services.core("console")
-        result = await run(Invocation(OPERATOR, verb, args), core)
+        result = await run(Invocation(operator(), verb, args), core)
         write(services.renderer.text(f"text/{template_for(result)}.md.j2", result=result))
         return 0
     except CommandError as problem:
@@ -101,15 +118,17 @@ async def as_operator(settings: Settings, verb: str, args: tuple[str, ...], writ
         await services.close()
 
 
-async def export_cases(settings: Settings, write: Write) -> int:
-    """`reprisal-bot export cases`: CSV for the annual reports, facts only, formulas neutralised."""
+async def export_cases(settings: Settings, out: BinaryIO) -> int:
+    """`reprisal-bot export cases`: CSV for the annual reports, facts only, formulas neutralised;
+    UTF-8 with a BOM whatever the terminal's encoding."""
     keyring, _ = load_keyring(settings, local_fallback=False)
     services = await build_services(settings, keyring)
     try:
-        rows = await export.cases(actor=OPERATOR, core=services.core("console"))
+        rows = await export.cases(actor=operator(), core=services.core("console"))
     finally:
         await services.close()
-    write(to_csv(export.COLUMNS, rows))
+    out.write(to_csv(export.COLUMNS, rows).encode("utf-8"))
+    out.flush()
     return 0
 
 

@@ -129,7 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     exporting.add_parser(
         "cases", help="every case's facts as CSV, on standard output"
-    ).set_defaults(run=lambda options, settings: asyncio.run(admin.export_cases(settings, _write)))
+    ).set_defaults(
+        run=lambda options, settings: asyncio.run(admin.export_cases(settings, sys.stdout.buffer))
+    )
     return parser
 
 

@@ -6,16 +6,20 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.admin import operator
 from bot.digest_notices import audience_note
 from bot.digest_output import render_digest
 from bot.keys import load_keyring
 from bot.services import Services, build_services
 from bot.settings import Settings
 from commands.roles import Actor, RoleKind, actor_of
+from commands.trail import CLI, record
 from digests.build import DigestRequest, build_digest
 from digests.model import Audience
 from digests.periods import BadMonth, Period, parse_month, previous_month
+from digests.preview import listed_references
 from digests.queue import queue_digests
+from storage.uow import UnitOfWork
 
 Write = Callable[[str], None]
 
@@ -47,6 +51,11 @@ async def digest(
         )
         async with services.uow() as uow:
             built = await build_digest(uow, request)
+            listed = len(listed_references(built))
+            reader_id = actor.person_id if actor else None
+            detail = {"period": period.label, "audience": str(audience), "for": reader_id}
+            await _attribute(uow, services, {**detail, "cases": listed})
+            await uow.commit()
         committee = built.committee
         note = audience_note(audience, committee, actor)
         write(
@@ -96,6 +105,7 @@ async def _queue(services: Services, period: Period, write: Write) -> int:
     """Queue the month's digests through the ledger: what went out before is not sent again."""
     async with services.uow() as uow:
         queued = await queue_digests(uow, period, platform="slack", now=services.clock.now())
+        await _attribute(uow, services, {"period": period.label, "queued": len(queued)})
         await uow.commit()
     if not queued:
         write(f"The {period.title} digests were all queued before: nothing new to send.\n")
@@ -105,6 +115,20 @@ async def _queue(services: Services, period: Period, write: Write) -> int:
         f"({', '.join(queued)}). The running bot (`reprisal-bot serve`) sends them.\n"
     )
     return 0
+
+
+async def _attribute(uow: UnitOfWork, services: Services, detail: dict[str, object]) -> None:
+    """The digest written or queued from the command line, in the audit trail as the operator's."""
+    await record(
+        uow,
+        actor=operator(),
+        action="digest",
+        case_id=None,
+        allowed=True,
+        surface=CLI,
+        clock=services.clock,
+        detail=detail,
+    )
 
 
 async def demo_data(

@@ -3,6 +3,8 @@ never names or summaries), for the secretariat only."""
 
 from __future__ import annotations
 
+import functools
+
 from commands import policy
 from commands.errors import NotAllowed
 from commands.invocation import Core
@@ -29,36 +31,23 @@ COLUMNS = (
 
 
 async def cases(*, actor: Actor, core: Core) -> list[dict[str, str]]:
-    """One row per case the export may show; each export is audited."""
-    surface = policy.Surface.EXPORT
+    """One row per case the export may show; each case exported, and the export, is audited."""
+    exported = functools.partial(
+        record, actor=actor, action="export", surface=policy.Surface.EXPORT, clock=core.clock
+    )
     async with core.uow() as uow:
         if not policy.may_administer(actor):
-            await record(
-                uow,
-                actor=actor,
-                action="export",
-                case_id=None,
-                allowed=False,
-                surface=surface,
-                clock=core.clock,
-            )
+            await exported(uow, case_id=None, allowed=False)
             await uow.commit()
             raise NotAllowed("Only the secretariat can export cases.")
         rows = []
         for case in reversed(await uow.cases.find(limit=1_000_000)):
-            level = policy.level_for(actor, case, surface)
+            level = policy.level_for(actor, case, policy.Surface.EXPORT)
             if level > policy.Visibility.NONE:
                 rows.append(_row(view_case(case, level), policy.confidentiality(case)))
-        await record(
-            uow,
-            actor=actor,
-            action="export",
-            case_id=None,
-            allowed=True,
-            surface=surface,
-            clock=core.clock,
-            detail={"cases": len(rows)},
-        )
+                # One entry per case exported: its own trail shows that it left in a file.
+                await exported(uow, case_id=case.id, allowed=True)
+        await exported(uow, case_id=None, allowed=True, detail={"cases": len(rows)})
         await uow.commit()
     return rows
 

@@ -4,6 +4,7 @@ cases shared with them, as the policy allows on Home (never more than the facts)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from commands import policy
@@ -21,23 +22,36 @@ DUE_SOON_DAYS = 7
 
 
 async def handle(*, actor: Actor, core: Core) -> HomeResult:
-    """The actor's Home, at most the facts of each case; one audit entry per render."""
+    """The actor's Home, at most the facts of each case; an audit entry per case shown."""
     if not policy.may_use_bot(actor):
         return HomeResult(actor.name, in_directory=False)
     today = core.clock.today()
     codes = tuple(sorted({str(r.committee) for r in actor.roles if r.kind in COMMITTEE_ROLES}))
     async with core.uow() as uow:
         own, due, everyone = await _read(uow.digests, codes, today)
-        await record(
-            uow,
-            actor=actor,
-            action="home",
-            case_id=None,
-            allowed=True,
-            surface=policy.Surface.APP_HOME,
-            clock=core.clock,
+        home = _home(actor, codes, today, own, due, everyone)
+        ids = {f.case.reference: f.case.id for f in (*own, *due, *everyone)}
+        sections = (*home.mine, *home.overdue, *home.due_soon, *home.shared)
+        shown = sorted({ids[view.reference] for view in sections})
+        seen = functools.partial(
+            record, uow, actor=actor, action="home", allowed=True, clock=core.clock
         )
+        for case_id in shown:
+            await seen(case_id=case_id, surface=policy.Surface.APP_HOME)
+        await seen(case_id=None, surface=policy.Surface.APP_HOME, detail={"cases": len(shown)})
         await uow.commit()
+    return home
+
+
+def _home(
+    actor: Actor,
+    codes: tuple[str, ...],
+    today: dt.date,
+    own: list[CaseFacts],
+    due: list[CaseFacts],
+    everyone: list[CaseFacts],
+) -> HomeResult:
+    """The four sections, as the policy allows on Home."""
     mine = _shown(actor, own, today, lambda f: True)
     shared = _shown(actor, everyone, today, lambda f: f.case.facts.lead_committee not in codes)
     overdue = _shown(actor, due, today, lambda f: bool(f.reply_due_on and f.reply_due_on < today))

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NoReturn
 
 from commands.errors import NoSuchCase
 from commands.invocation import Clock, Core
-from commands.policy import Surface
+from commands.policy import ON_DEMAND, Surface
 from commands.roles import Actor
 from storage.audit import AuditEntry
 from storage.uow import UnitOfWork
+
+CLI = "cli"  # the surface of an operator's answers on the server's command line
+
+
+@dataclass(frozen=True, slots=True)
+class Operator(Actor):
+    """Someone with a shell on the server, acting as the secretariat: known by login and host."""
+
+    login: str = ""
+    host: str = ""
 
 
 async def record(
@@ -23,7 +34,13 @@ async def record(
     clock: Clock,
     detail: dict[str, object] | None = None,
 ) -> None:
-    """Append one entry; the caller commits it with the rest of its unit of work."""
+    """Append one entry; the caller commits it with the rest of its unit of work.
+
+    An operator's entry names their login and host; their on-demand answers are on `cli`.
+    """
+    if isinstance(actor, Operator):
+        detail = {**(detail or {}), "operator": actor.login, "host": actor.host}
+        surface = CLI if surface in ON_DEMAND else surface
     await uow.audit.append(
         AuditEntry(
             at=clock.now(),

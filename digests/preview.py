@@ -45,10 +45,30 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> DigestPr
             allowed=True,
             surface=on_demand_surface(core),
             clock=core.clock,
-            detail={"period": period.label},
+            # One entry per preview, with how many cases it lists: the digest shows facts at
+            # most, and an entry per case would outweigh the preview itself.
+            detail={"period": period.label, "cases": len(listed_references(digest))},
         )
         await uow.commit()
     note = (
         f"Preview for {actor.name}: each case as far as you may see it; never names or summaries."
     )
     return DigestPreview(digest, note)
+
+
+def listed_references(digest: Digest) -> frozenset[str]:
+    """The references of every case the digest lists, in any of its parts."""
+    cases = [*digest.new_cases, *digest.closed, *digest.overdue, *digest.due_next_month]
+    cases += [*digest.joint, *(line.case for line in digest.replies_received)]
+    cases += [line.case for line in digest.referrals]
+    references = {case.reference for case in cases}
+    if digest.own_section:
+        section = digest.own_section
+        cases = [*section.new_cases, *section.overdue, *(line.case for line in section.actions)]
+        references |= {case.reference for case in cases}
+    if digest.agenda:
+        agenda = digest.agenda
+        cases = [*agenda.joint, *agenda.overdue, *agenda.awaiting_decision]
+        references |= {case.reference for case in cases}
+        references |= {ref for pattern in agenda.patterns for ref in pattern.references}
+    return frozenset(references)

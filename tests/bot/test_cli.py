@@ -49,7 +49,7 @@ REPORT_ANSWERS = [
 
 
 def run_cli(
-    *args: str, database_url: str, stdin: str = "", cwd: Path = ROOT, **env: str
+    *args: str, database_url: str, stdin: str = "", cwd: Path = ROOT, text: bool = True, **env: str
 ) -> subprocess.CompletedProcess:
     environment = {
         key: value
@@ -66,9 +66,9 @@ def run_cli(
     )
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
+        input=stdin if text else stdin.encode(),
         capture_output=True,
-        text=True,
+        text=text,
         cwd=cwd,
         env=environment,
         timeout=60,
@@ -351,10 +351,39 @@ async def test_export_gives_facts_as_csv_without_names(database_url: str) -> Non
     )
     done = await asyncio.to_thread(run_cli, "export", "cases", database_url=database_url)
     assert done.returncode == 0, done.stderr
-    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    rows = list(csv.DictReader(io.StringIO(done.stdout.removeprefix("\ufeff"))))
     assert [r["reference"] for r in rows] == ["RPR-2026-0001"]
     assert rows[0]["state_party"] == "Viet Nam" and rows[0]["confidentiality"] == "shared"
     assert VICTIM not in done.stdout and "Arrested" not in done.stdout
+
+
+async def test_export_bytes_are_utf8_with_a_bom_and_hidden_formulas_stay_text(
+    database_url: str,
+) -> None:
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=database_url)
+    report = "\n".join(REPORT_ANSWERS) + "\n"
+    await asyncio.to_thread(
+        run_cli, "shell", "--as", "Ana Example", database_url=database_url, stdin=report
+    )
+    # Behind a space and a new line, in its full-width form: still a formula to a spreadsheet.
+    hidden = ' \n\uff1dHYPERLINK("https://evil.example","x")'
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE cases SET state_party = :hidden"), {"hidden": hidden})
+    await engine.dispose()
+    done = await asyncio.to_thread(
+        run_cli,
+        "export",
+        "cases",
+        database_url=database_url,
+        text=False,
+        PYTHONIOENCODING="ascii",  # a terminal that cannot even print the BOM
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b'\xef\xbb\xbf"reference",')
+    [row] = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8-sig"))))
+    assert row["state_party"] == "'" + hidden
+    assert row["reference"] == "RPR-2026-0001"
 
 
 async def test_insecure_dev_serves_without_a_key_says_so_and_survives_slack_being_down(

@@ -1,5 +1,5 @@
 """commands.home on SQLite and PostgreSQL: what each reader's Home holds, when a reply counts as
-overdue or due soon, never more than the facts, and one audit entry per render."""
+overdue or due soon, never more than the facts, and an audit entry per case shown."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ async def test_a_chair_may_not_report_and_sees_only_their_committees_cases(core:
     assert not result.may_report and refs(result.mine) == [own] and result.shared == ()
 
 
-async def test_each_render_is_audited_once_and_a_stranger_gets_no_data(
+async def test_each_render_is_audited_with_the_cases_shown_and_a_stranger_gets_no_data(
     core: Core, engine: AsyncEngine
 ) -> None:
     await store(core, Spec(RECEIVED, "CAT", "Egypt"))
@@ -125,7 +125,8 @@ async def test_each_render_is_audited_once_and_a_stranger_gets_no_data(
     async with session_factory(engine)() as session:
         rows = (await session.scalars(select(AuditRow))).all()
     assert [(r.action, r.actor_id, r.case_id, r.surface) for r in rows] == [
-        ("home", 7, None, "app_home")
+        ("home", 7, 1, "app_home"),  # the case shown
+        ("home", 7, None, "app_home"),  # the render
     ]
 
 

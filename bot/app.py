@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.slack.bolt import build_bolt, web_client
 from bot.slack.deliverer import SlackDeliverer
 from bot.slack.http import dispatch
-from bot.slack.people import resolve_people
+from bot.slack.people import lookups, resolve_people
 from bot.slack.socket import connect_socket_mode
 from commands.invocation import Clock
 from storage.crypto import KeyRing
@@ -59,7 +59,10 @@ def build_app(
         quiet_platform_loggers()
         client = web_client(settings, retries=False)
         services = await build_services(
-            settings, keyring, clock=clock, resolve=partial(resolve_people, client=client)
+            settings,
+            keyring,
+            clock=clock,
+            resolve=partial(resolve_people, client=lookups(settings)),
         )
         try:
             worker = OutboxWorker(

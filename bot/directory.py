@@ -113,12 +113,20 @@ def load_directory(path: str | os.PathLike[str]) -> Directory:
     """Read and validate a directory file; DirectoryError lists every problem found."""
     source = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8")
-        data = tomllib.loads(text)
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         problem = "the file does not exist (copy directory.example.toml to start one)"
     except OSError as exc:
         problem = f"the file cannot be read ({exc.strerror})"
+    else:
+        return read_directory(raw, source=source)
+    raise DirectoryError([problem], source=source)
+
+
+def read_directory(raw: bytes, *, source: str = "<directory>") -> Directory:
+    """Decode and validate a directory file's bytes; DirectoryError lists every problem found."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         problem = f"the file is not UTF-8 text (byte {exc.start}); please save it as UTF-8"
     except tomllib.TOMLDecodeError as exc:

@@ -73,10 +73,13 @@ class Services:
         )
 
     async def actor_for_slack_user(self, user_id: str) -> Actor | None:
-        """The person now: the directory file is re-read first if it changed."""
+        """The person now: the directory file is re-read first if it changed, and the database
+        says whether Slack deactivated them (whichever instance heard it)."""
         await self.roster.refresh(self.uow)
-        person = self.roster.person_for_slack_user(user_id)
-        return self.actor(person) if person is not None else None
+        person = self.roster.member(user_id)
+        if person is None or not await self.roster.may_act(person, self.engine):
+            return None
+        return self.actor(person)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -92,6 +95,7 @@ async def build_services(
 ) -> Services:
     """Load the directory, check the schema, and mirror the directory's people into storage."""
     directory = directory or load_directory(settings.directory_path)
+    clock = clock or SystemClock(ZoneInfo(directory.timezone))
     engine = create_engine(settings.database_url)
     try:
         await ensure_current(engine)
@@ -100,9 +104,9 @@ async def build_services(
             engine=engine,
             sessions=session_factory(engine),
             keyring=keyring,
-            roster=Roster(settings.directory_path, directory),
+            roster=Roster(settings.directory_path, directory, clock),
             renderer=Renderer(),
-            clock=clock or SystemClock(ZoneInfo(directory.timezone)),
+            clock=clock,
             metrics=Metrics(),
             background=Background(),
         )

@@ -20,13 +20,16 @@ from bot.settings import Settings
 from bot.slack import listeners
 
 
-def web_client(settings: Settings, *, retries: bool, token: bool = True) -> AsyncWebClient:
-    """A Web API client for the configured base URL; with `retries` for interactive calls.
+def web_client(
+    settings: Settings, *, retries: bool, token: bool = True, rate_limit_retries: int = 1
+) -> AsyncWebClient:
+    """A Web API client for the configured base URL; with `retries` for interactive calls and
+    look-ups (a rate-limited call waits Slack's Retry-After, `rate_limit_retries` times at most).
     Bolt's client carries no token: `authorize` gives it one per request."""
     handlers = (
         [
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
             AsyncServerErrorRetryHandler(max_retry_count=1),
         ]
         if retries

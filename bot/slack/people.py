@@ -1,5 +1,6 @@
 """Match the directory with Slack: e-mail entries get their user id (users.lookupByEmail), and
-accounts Slack reports as deactivated (users.info) are left out."""
+accounts Slack reports as deactivated (users.info) are left out. A rate-limited look-up waits and
+is tried again; whoever is still unmatched is asked about again later (bot/roster.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import Directory, Person
 from bot.roster import Unreachable
+from bot.settings import Settings
+from bot.slack.bolt import web_client
 
 log = logging.getLogger(__name__)
 
 AT_ONCE = 4  # Slack's users.* methods allow about 100 calls a minute
+RATE_LIMIT_RETRIES = 3  # each waits Slack's Retry-After
+
+
+def lookups(settings: Settings) -> AsyncWebClient:
+    """The client the directory is checked with: rate-limited calls wait and are tried again."""
+    return web_client(settings, retries=True, rate_limit_retries=RATE_LIMIT_RETRIES)
 
 
 async def resolve_people(directory: Directory, client: AsyncWebClient) -> Directory:
@@ -48,7 +57,9 @@ async def _check(number: int, person: Person, client: AsyncWebClient) -> Person 
             "directory entry people[%d] could not be checked in Slack (%s)%s",
             number,
             failure.response.get("error"),
-            "; they cannot use the bot until it is fixed" if not person.slack_user else "",
+            "; they cannot use the bot until it is, asked again in a minute"
+            if not person.slack_user
+            else "",
         )
         return person
     if found.get("deleted"):

@@ -35,7 +35,8 @@ NOTES = {
     ),
     Audience.COORDINATION: (
         "For the focal points' coordination channel, with the agenda of the monthly"
-        " coordination meeting. Cases are shown as on their case cards: restricted ones in outline."
+        " coordination meeting. Shared cases are shown as on their case cards; restricted ones"
+        " are only counted."
     ),
     Audience.PREVIEW: "Preview for {name}: what you may see of each case.",
 }

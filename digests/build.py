@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from commands import policy
 from commands import vocabulary as v
 from commands.policy import Visibility
 from commands.roles import Actor, RoleKind
+from digests import breakdowns as bd
 from digests.agenda import build_agenda
+from digests.breakdowns import Level
 from digests.model import (
     LIST_CAP,
     ActionLine,
@@ -18,7 +19,6 @@ from digests.model import (
     Count,
     Digest,
     DigestCase,
-    Figures,
     Section,
     Trend,
 )
@@ -30,11 +30,8 @@ from digests.periods import (
     year_to_date,
 )
 from storage.digest_queries import ActionFacts, CaseFacts
-from storage.records import CaseRecord
-from storage.reference import committee, committees
+from storage.reference import committee
 from storage.uow import UnitOfWork
-
-Level = Callable[[CaseRecord], Visibility]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,72 +44,104 @@ class DigestRequest:
     reporting_year_start: int = 1
 
 
+@dataclass(slots=True)
+class Read:
+    """The period's cases and actions as the queries return them, before any policy."""
+
+    received: list[CaseFacts]
+    received_before: list[CaseFacts]
+    actions: list[ActionFacts]
+    closed: list[CaseFacts]
+    overdue: list[CaseFacts]
+    due: list[CaseFacts]
+    known: dict[int, CaseFacts] = field(default_factory=dict)  # the cases a list may name
+    acted_on: dict[int, CaseFacts] = field(default_factory=dict)  # every case acted on
+
+
 async def build_digest(uow: UnitOfWork, request: DigestRequest) -> Digest:
-    """Everything a digest shows; each case at the level its audience is allowed."""
+    """Everything a digest shows; each case at the level its audience is allowed, and every
+    breakdown only from the cases `breakdown_level` lets it count."""
     period, q = request.period, uow.digests
     level = level_for_audience(request)
-    received = await q.received_between(period.start, period.end)
-    before = shift(period, -1)
-    # Stage changes, closures and shares are kept as actions too; the digest counts actions.
-    actions = [a for a in await q.actions_between(period.start, period.end) if a.kind in v.ACTIONS]
-    closed = await q.closed_between(period.start, period.end)
-    overdue = await q.open_with_reply_due_before(period.end, limit=LIST_CAP)
-    upcoming = shift(period, 1)
-    due = await q.open_with_reply_due_between(upcoming.start, upcoming.end)
-    known = {f.case.id: f for f in (*received, *closed, *overdue, *due)}
-    # The cases acted on that the digest names: replies and referrals, and a Chair's own.
-    named = {a.case_id for a in actions if a.kind in ("state_reply", "asg_referral")}
-    committee = _chair_committee(request)
-    acted_on = {a.case_id for a in actions} - set(known) if committee else named - set(known)
-    known.update({f.case.id: f for f in await q.by_ids(acted_on, committee=committee)})
+    counts = breakdown_level(level)
+    read = await _read(uow, request)
     asg = await q.cases_with_action("asg_referral")
     show = Shower(level, asg)
-    described = [show(f) for f in received]
-    joint = [show(f) for f in known.values() if _joint(f, f.case.id in asg) and f.closed_on is None]
+    described = [show(f) for f in read.received]
+    joint = [
+        show(f) for f in read.known.values() if _joint(f, f.case.id in asg) and f.closed_on is None
+    ]
+    counted_now = bd.broken_down(read.received, counts)
+    counted_closed = bd.broken_down(read.closed, counts)
+    by_action, actions_counted_only = bd.by_action(read.actions, read.acted_on, counts)
     digest = Digest(
         period=period,
         audience=request.audience,
         committee=_chair_committee(request),
-        figures=figures_of(received),
-        previous_figures=Figures(*await q.figures_between(before.start, before.end)),
-        by_committee=await _by_committee(uow, period, before),
-        by_state=_counted(Counter(f.case.facts.state_party for f in received), lambda s: s),
-        by_act=_counted(Counter(a for f in received for a in f.case.facts.acts), v.ACTS.get),
+        figures=bd.figures_of(read.received, counts),
+        previous_figures=bd.figures_of(read.received_before, counts),
+        by_committee=bd.by_committee(counted_now, bd.broken_down(read.received_before, counts)),
+        by_state=bd.by_state(counted_now),
+        by_act=bd.by_act(counted_now),
         trend=await _trend(uow, request),
         new_cases=_kept(described),
         undescribed=sum(1 for d in described if d is None),
-        actions_by_type=_counted(Counter(a.kind for a in actions), v.ACTIONS.get),
-        replies_received=_lines(actions, "state_reply", known, show),
-        referrals=_lines(actions, "asg_referral", known, show),
-        closed=_kept(show(f) for f in closed),
-        outcomes=_counted(Counter(f.outcome or "other" for f in closed), v.OUTCOMES.get),
-        overdue=_kept(show(f) for f in overdue),
+        actions_by_type=by_action,
+        actions_counted_only=actions_counted_only,
+        replies_received=_lines(read.actions, "state_reply", read.known, show),
+        referrals=_lines(read.actions, "asg_referral", read.known, show),
+        closed=_kept(show(f) for f in read.closed),
+        outcomes=bd.by_outcome(counted_closed),
+        closed_counted_only=len(read.closed) - len(counted_closed),
+        overdue=_kept(show(f) for f in read.overdue),
         overdue_total=await q.count_open_with_reply_due_before(period.end),
-        due_next_month=_kept(show(f) for f in due),
+        due_next_month=_kept(show(f) for f in read.due),
         joint=_kept(sorted(joint, key=_by_reference)),
     )
-    return await _finish(uow, request, digest, known, actions, show)
+    return await _finish(uow, request, digest, read, show)
+
+
+async def _read(uow: UnitOfWork, request: DigestRequest) -> Read:
+    """The period's facts; `known` adds the cases acted on that a list names: replies and
+    referrals, and for a Chair every one concerning their committee."""
+    period, q = request.period, uow.digests
+    before, upcoming = shift(period, -1), shift(period, 1)
+    # Stage changes, closures and shares are kept as actions too; the digest counts actions.
+    actions = [a for a in await q.actions_between(period.start, period.end) if a.kind in v.ACTIONS]
+    read = Read(
+        received=await q.received_between(period.start, period.end),
+        received_before=await q.received_between(before.start, before.end),
+        actions=actions,
+        closed=await q.closed_between(period.start, period.end),
+        overdue=await q.open_with_reply_due_before(period.end, limit=LIST_CAP),
+        due=await q.open_with_reply_due_between(upcoming.start, upcoming.end),
+    )
+    read.known = {f.case.id: f for f in (*read.received, *read.closed, *read.overdue, *read.due)}
+    others = await q.by_ids({a.case_id for a in actions} - set(read.known))
+    code = _chair_committee(request)
+    named = {a.case_id for a in actions if a.kind in ("state_reply", "asg_referral")}
+    for f in others:
+        if (code in f.case.committees) if code else (f.case.id in named):
+            read.known[f.case.id] = f
+    read.acted_on = {**read.known, **{f.case.id: f for f in others}}
+    return read
 
 
 async def _finish(
-    uow: UnitOfWork,
-    request: DigestRequest,
-    digest: Digest,
-    known: dict[int, CaseFacts],
-    actions: list[ActionFacts],
-    show: Shower,
+    uow: UnitOfWork, request: DigestRequest, digest: Digest, read: Read, show: Shower
 ) -> Digest:
     if request.audience is Audience.COORDINATION:
         agenda = await build_agenda(uow, request.period, digest, show)
         return replace(digest, agenda=agenda)
     if digest.committee is not None:
-        section = _section(digest.committee, known, actions, show, request.period)
-        q, end, code = uow.digests, request.period.end, digest.committee
-        overdue = await q.open_with_reply_due_before(end, committee=code, limit=LIST_CAP)
+        code, end = digest.committee, request.period.end
+        overdue = await uow.digests.open_with_reply_due_before(end, committee=code)
+        section = _section(code, read, show, request.period)
+        mine = bd.broken_down(overdue, show.level)
         section = replace(
             section,
-            overdue=_kept(show(f) for f in overdue),
-            overdue_total=await q.count_open_with_reply_due_before(end, committee=code),
+            overdue=_kept(show(f) for f in mine[:LIST_CAP]),
+            overdue_total=len(mine),
         )
         return replace(digest, own_section=section)
     return digest
@@ -120,12 +149,12 @@ async def _finish(
 
 def level_for_audience(request: DigestRequest) -> Level:
     """The policy's answer for each audience: a Chair or an asker as themselves; a channel as
-    what every reader of it may see."""
+    what every reader of it may see, and never a restricted case (it is only counted there)."""
     match request.audience:
         case Audience.CHAIRS_CHANNEL:
-            return policy.chairs_channel_visibility
+            return bd.without_restricted(policy.chairs_channel_visibility)
         case Audience.COORDINATION:
-            return policy.channel_visibility
+            return bd.without_restricted(policy.channel_visibility)
         case _:
             actor = request.actor
             if actor is None:
@@ -133,15 +162,21 @@ def level_for_audience(request: DigestRequest) -> Level:
             return lambda case: policy.level_for(actor, case, policy.Surface.DIGEST)
 
 
+def breakdown_level(level: Level) -> Level:
+    """What the figures, breakdowns and charts count beyond the totals: the cases `level`
+    shows in facts, restricted ones never (a Chair's own section has its own rule)."""
+    return bd.without_restricted(level)
+
+
 class Shower:
     """Turns a case's facts into what the audience may read of it (None: counted only)."""
 
     def __init__(self, level: Level, asg: set[int]) -> None:
-        self._level, self._asg = level, asg
+        self.level, self._asg = level, asg
 
     def __call__(self, facts: CaseFacts) -> DigestCase | None:
         case = facts.case
-        level = self._level(case)
+        level = self.level(case)
         if level <= Visibility.NONE or case.erased:
             return None
         outline = DigestCase(
@@ -172,24 +207,6 @@ class Shower:
         )
 
 
-def figures_of(cases: Iterable[CaseFacts]) -> Figures:
-    cases = list(cases)
-    return Figures(
-        new_cases=len(cases),
-        persons_affected=sum(f.case.facts.target_count for f in cases),
-        states_concerned=len({f.case.facts.state_party for f in cases}),
-        urgent_cases=sum(1 for f in cases if f.case.facts.urgent),
-    )
-
-
-async def _by_committee(uow: UnitOfWork, period: Period, before: Period) -> tuple[Count, ...]:
-    now = await uow.digests.per_committee(period.start, period.end)
-    then = await uow.digests.per_committee(before.start, before.end)
-    return tuple(
-        Count(c.code, c.name, now.get(c.code, 0), then.get(c.code, 0)) for c in committees()
-    )
-
-
 async def _trend(uow: UnitOfWork, request: DigestRequest) -> Trend:
     period = request.period
     months = trailing_months(period, 12)
@@ -213,27 +230,26 @@ async def _trend(uow: UnitOfWork, request: DigestRequest) -> Trend:
     )
 
 
-def _section(
-    code: str,
-    known: dict[int, CaseFacts],
-    actions: list[ActionFacts],
-    show: Shower,
-    period: Period,
-) -> Section:
-    mine = {i: f for i, f in known.items() if code in f.case.committees}
-    new = [f for f in mine.values() if f.case.facts.received_on in period]
-    described = [show(f) for f in sorted(new, key=lambda f: f.case.id)]
+def _section(code: str, read: Read, show: Shower, period: Period) -> Section:
+    """The Chair's committee: the cases concerning it that they may see in facts."""
+    mine = {
+        i: f
+        for i, f in read.known.items()
+        if code in f.case.committees and show.level(f.case) >= Visibility.FACTS
+    }
+    new = sorted(
+        (f for f in mine.values() if f.case.facts.received_on in period), key=lambda f: f.case.id
+    )
     return Section(
         committee=code,
         committee_name=committee(code).name,
-        figures=figures_of(new),
-        new_cases=_kept(described),
+        figures=bd.figures_of(new),
+        new_cases=_kept(show(f) for f in new),
         actions=tuple(
             ActionLine(c, a.kind, v.ACTIONS.get(a.kind, a.kind), a.taken_on, a.committees)
-            for a in actions
+            for a in read.actions
             if a.case_id in mine and (c := show(mine[a.case_id])) is not None
         ),
-        undescribed=sum(1 for d in described if d is None),
     )
 
 
@@ -266,12 +282,6 @@ def _chair_committee(request: DigestRequest) -> str | None:
         r.committee for r in request.actor.roles if r.kind is RoleKind.CHAIR and r.committee
     )
     return codes[0] if codes else None
-
-
-def _counted(counter: Counter[str], label: Callable[[str], str | None]) -> tuple[Count, ...]:
-    """Largest first, then by label."""
-    items = [Count(key, label(key) or key, count) for key, count in counter.items()]
-    return tuple(sorted(items, key=lambda c: (-c.count, c.label)))
 
 
 def _kept(cases: Iterable[DigestCase | None]) -> tuple[DigestCase, ...]:

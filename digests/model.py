@@ -33,10 +33,14 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class Figures:
+    """`new_cases` counts every case; the other figures only the cases the digest breaks
+    down, and `counted_only` says how many it does not (restricted, or not seen in facts)."""
+
     new_cases: int = 0
     persons_affected: int = 0
     states_concerned: int = 0
     urgent_cases: int = 0
+    counted_only: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +113,9 @@ class Agenda:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One committee's part: for a Chair, their own committee, shown first."""
+    """One committee's part: for a Chair, their own committee, shown first. It holds only the
+    cases the Chair may see in facts (their committee's restricted ones too): a case of
+    another committee they may not see is not even counted here."""
 
     committee: str
     committee_name: str
@@ -117,7 +123,6 @@ class Section:
     new_cases: tuple[DigestCase, ...] = ()
     actions: tuple[ActionLine, ...] = ()
     overdue: tuple[DigestCase, ...] = ()
-    undescribed: int = 0
     overdue_total: int = 0
 
 
@@ -145,9 +150,17 @@ class Digest:
     agenda: Agenda | None = None
     undescribed: int = 0  # new cases counted in the figures but not described
     overdue_total: int = 0  # every overdue reply; the list holds the LIST_CAP latest
+    actions_counted_only: int = 0  # actions on cases not broken down: in no count by type
+    closed_counted_only: int = 0  # cases closed but not broken down: in no count by outcome
     notes: tuple[str, ...] = field(default=())
 
     @property
     def quiet(self) -> bool:
         """Nothing new in the period: no new case, no action, nothing closed."""
-        return not (self.figures.new_cases or self.actions_by_type or self.closed)
+        return not (
+            self.figures.new_cases
+            or self.actions_by_type
+            or self.actions_counted_only
+            or self.closed
+            or self.closed_counted_only
+        )

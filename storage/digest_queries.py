@@ -158,21 +158,6 @@ class DigestQueries:
             found += await self._facts(query)
         return found
 
-    async def figures_between(self, start: dt.date, end: dt.date) -> tuple[int, int, int, int]:
-        """New cases, persons affected, States concerned and urgent cases received in the
-        period, counted by the database."""
-        row = (
-            await self._session.execute(
-                select(
-                    func.count(),
-                    func.coalesce(func.sum(CaseRow.target_count), 0),
-                    func.count(distinct(CaseRow.state_party)),
-                    func.count().filter(CaseRow.urgent.is_(True)),
-                ).where(CaseRow.received_on >= start, CaseRow.received_on < end)
-            )
-        ).one()
-        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
-
     async def actions_between(self, start: dt.date, end: dt.date) -> list[ActionFacts]:
         rows = await self._session.execute(
             select(
@@ -203,23 +188,6 @@ class DigestQueries:
             .group_by(CaseRow.received_on)
         )
         return {day: count for day, count in rows}
-
-    async def per_committee(self, start: dt.date, end: dt.date) -> dict[str, int]:
-        """Cases received in the period, per committee concerned (lead or other)."""
-        in_period = (CaseRow.received_on >= start, CaseRow.received_on < end)
-        counts: dict[str, int] = defaultdict(int)
-        lead = select(CaseRow.lead_committee, func.count()).where(*in_period)
-        for code, count in await self._session.execute(lead.group_by(CaseRow.lead_committee)):
-            counts[code] += count
-        others = (
-            select(CaseCommitteeRow.committee_code, func.count())
-            .join(CaseRow, CaseRow.id == CaseCommitteeRow.case_id)
-            .where(*in_period)
-            .group_by(CaseCommitteeRow.committee_code)
-        )
-        for code, count in await self._session.execute(others):
-            counts[code] += count
-        return dict(counts)
 
     async def committees_per_state(self, start: dt.date, end: dt.date) -> dict[str, set[str]]:
         """For cases received in the period and not restricted: the committees before which

@@ -112,9 +112,44 @@ def secretariat(person_id: int = 1) -> Actor:
     )
 
 
-async def fill(uow: Callable[[], UnitOfWork], reporter: int | None = None) -> dict[str, int]:
-    """Store the cases and their actions (by `reporter`, or a focal point of its own); case
-    key -> case id."""
+# One restricted case among shared and public ones: the only case of its State, its lead
+# committee, its act and the only urgent one, so any breakdown that counts it identifies it.
+ONE_RESTRICTED: dict[str, Spec] = {
+    "sep_cat": Spec(D(2026, 9, 10), "CAT", "Viet Nam"),
+    "oct_cat_shared": Spec(D(2026, 10, 3), "CAT", "Viet Nam", ("CCPR",), ("intimidation",)),
+    "oct_restricted": Spec(
+        D(2026, 10, 12),
+        "CMW",
+        "Eritrea",
+        (),
+        ("deportation_order",),
+        ("Yonas Hidden",),
+        urgent=True,
+        count=5,
+        confidentiality="restricted",
+        consents=Consents(),
+    ),
+    "oct_crc_public": Spec(
+        D(2026, 10, 20),
+        "CRC",
+        "Egypt",
+        (),
+        ("online_smear",),
+        count=2,
+        consents=Consents(share_committees=True, publish=True),
+    ),
+}
+RESTRICTED_TRACES = ("CMW", "Migrant Workers", "Eritrea", "Deportation order", "Yonas Hidden")
+
+
+async def fill(
+    uow: Callable[[], UnitOfWork],
+    reporter: int | None = None,
+    cases: dict[str, Spec] | None = None,
+) -> dict[str, int]:
+    """Store the cases (CASES unless given) and their actions (by `reporter`, or a focal point
+    of its own); case key -> case id."""
+    cases = CASES if cases is None else cases
     async with uow() as work:
         if reporter is None:
             focal = PersonRecord(
@@ -122,7 +157,7 @@ async def fill(uow: Callable[[], UnitOfWork], reporter: int | None = None) -> di
             )
             reporter = (await work.people.sync([focal]))["slack:UFP"]
         ids: dict[str, int] = {}
-        for key, spec in CASES.items():
+        for key, spec in cases.items():
             reference = await work.cases.next_reference(spec.received_on.year)
             case = await work.cases.add(
                 new_case(spec),
@@ -133,7 +168,7 @@ async def fill(uow: Callable[[], UnitOfWork], reporter: int | None = None) -> di
                 now=NOW,
             )
             ids[key] = case.id
-        await _act(work, ids, reporter)
+        await (_act if cases is CASES else _act_on_one_restricted)(work, ids, reporter)
         await work.commit()
     return ids
 
@@ -178,3 +213,29 @@ async def _act(work: UnitOfWork, ids: dict[str, int], actor: int) -> None:
         await work.actions.add(ids[key], action, now=NOW)
         if follow is not None:
             await work.actions.follow_up(ids[key], follow, now=NOW)
+
+
+async def _act_on_one_restricted(work: UnitOfWork, ids: dict[str, int], actor: int) -> None:
+    """A letter and the State's reply on the restricted case (it closes), a letter on a shared
+    one."""
+    letter = {"signed_by": "both"}
+    shared, restricted = ids["oct_cat_shared"], ids["oct_restricted"]
+    await work.actions.add(
+        shared,
+        NewAction("letter_to_state", D(2026, 10, 4), actor, ("CAT",), letter, D(2026, 12, 4)),
+        now=NOW,
+    )
+    await work.actions.follow_up(shared, FollowUp("awaiting_reply", D(2026, 12, 4)), now=NOW)
+    await work.actions.add(
+        restricted,
+        NewAction("asg_referral", D(2026, 10, 13), actor, ("CMW",)),
+        now=NOW,
+    )
+    await work.actions.add(
+        restricted,
+        NewAction("state_reply", D(2026, 10, 28), actor, ("CMW",), {"substance": "denial"}),
+        now=NOW,
+    )
+    await work.actions.follow_up(
+        restricted, FollowUp("closed", None, D(2026, 10, 30), "denied"), now=NOW
+    )

@@ -38,19 +38,21 @@ def references(cases) -> list[str]:
     return [c.reference for c in cases]
 
 
-async def test_figures_count_every_case_received_in_the_month_restricted_ones_too(filled):
+async def test_totals_count_every_case_and_breakdowns_leave_restricted_ones_out(filled):
     uow, _ = filled
-    digest = await a_digest(uow, Audience.CHAIRS_CHANNEL)
+    digest = await a_digest(uow, Audience.COORDINATION)
     # 1 October, 15 October (restricted), 20 October, 31 October; not 30 Sept nor 1 Nov.
-    assert digest.figures.new_cases == 4
-    assert digest.figures.persons_affected == 2 + 1 + 1 + 3
-    assert digest.figures.states_concerned == 2
+    assert digest.figures.new_cases == 4 and digest.trend.this_period == 4
+    assert digest.figures.counted_only == 1  # the restricted CEDAW case, in the total alone
+    assert digest.figures.persons_affected == 2 + 1 + 3
+    assert digest.figures.states_concerned == 1
     assert digest.figures.urgent_cases == 1
-    assert digest.previous_figures.new_cases == 2
+    assert (digest.previous_figures.new_cases, digest.previous_figures.counted_only) == (2, 1)
     by_committee = {c.key: (c.count, c.previous) for c in digest.by_committee}
-    assert by_committee["CAT"] == (1, 2) and by_committee["CCPR"] == (2, 1)
-    assert by_committee["CEDAW"] == (1, 0) and by_committee["CED"] == (0, 0)
-    assert [(c.label, c.count) for c in digest.by_state] == [("Viet Nam", 3), ("Nicaragua", 1)]
+    assert by_committee["CAT"] == (1, 1) and by_committee["CCPR"] == (2, 0)
+    assert by_committee["CEDAW"] == (0, 0) and by_committee["CRC"] == (1, 0)
+    assert [(c.label, c.count) for c in digest.by_state] == [("Viet Nam", 3)]
+    assert "harassment" not in {c.key for c in digest.by_act}
 
 
 async def test_the_chairs_channel_describes_no_restricted_case_and_shared_ones_in_outline(filled):
@@ -83,7 +85,9 @@ async def test_what_happened_lists_actions_replies_referrals_and_closures(filled
     uow, _ = filled
     digest = await a_digest(uow, Audience.PREVIEW, secretariat())
     counts = {c.key: c.count for c in digest.actions_by_type}
-    assert counts == {"letter_to_state": 1, "asg_referral": 1, "state_reply": 1, "note": 1}
+    # The State's reply on the restricted case is listed, but counted by type nowhere.
+    assert counts == {"letter_to_state": 1, "asg_referral": 1, "note": 1}
+    assert digest.actions_counted_only == 1
     assert [(r.case.reference, r.substance) for r in digest.replies_received] == [
         ("RPR-2026-0002", "Denial")
     ]
@@ -91,7 +95,7 @@ async def test_what_happened_lists_actions_replies_referrals_and_closures(filled
     assert [(c.reference, c.outcome) for c in digest.closed] == [
         ("RPR-2026-0002", "Allegation denied by the State")
     ]
-    assert [(c.key, c.count) for c in digest.outcomes] == [("denied", 1)]
+    assert digest.outcomes == () and digest.closed_counted_only == 1
 
 
 async def test_what_is_due_at_the_end_of_the_month(filled):
@@ -130,11 +134,10 @@ async def test_the_agenda_finds_patterns_without_naming_anyone(filled):
     ) in kinds
     assert "Amina" not in str(digest)
     waiting = {c.reference: c.level for c in agenda.awaiting_decision}
-    assert waiting == {
-        "RPR-2026-0004": "outline",  # restricted: as on its card
-        "RPR-2026-0005": "facts",
-        "RPR-2026-0006": "facts",  # under assessment
-    }
+    assert waiting == {"RPR-2026-0005": "facts", "RPR-2026-0006": "facts"}  # and assessed
+    # The restricted CEDAW case awaits a decision too: counted, not even in outline.
+    assert agenda.undescribed == 1 and agenda.awaiting_total == 3
+    assert "RPR-2026-0004" not in repr(digest)
 
 
 async def test_a_month_with_nothing_new_says_so(filled):

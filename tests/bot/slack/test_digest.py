@@ -17,7 +17,7 @@ from commands.roles import RoleKind
 from tests.bot.conftest import BotUnderTest, running_bot
 from tests.bot.slack.report_payloads import ANA, HANA, SAM
 from tests.conftest import EXAMPLE_DIRECTORY, FrozenClock
-from tests.digests.dataset import fill
+from tests.digests.dataset import ONE_RESTRICTED, RESTRICTED_TRACES, fill
 from tests.slack_standin import SlackStandIn
 
 FIRST_WORKING_DAY = dt.datetime(2026, 11, 2, 8, 0, 30, tzinfo=dt.UTC)  # 09:00:30 in Geneva
@@ -34,6 +34,26 @@ async def digest_bot(
         reporter = services.roster.person_ids[f"slack:{ANA}"]
         await fill(services.uow, reporter)
         yield bot
+
+
+@pytest.fixture
+async def one_restricted_bot(
+    database_url: str, slack: SlackStandIn, example_directory: Path
+) -> AsyncIterator[BotUnderTest]:
+    """October 2026 with one restricted case (CMW, Eritrea, urgent) among shared and public."""
+    clock = FrozenClock(FIRST_WORKING_DAY)
+    async with running_bot(database_url, slack, clock, example_directory) as bot:
+        services = bot.running.services
+        reporter = services.roster.person_ids[f"slack:{ANA}"]
+        await fill(services.uow, reporter, cases=ONE_RESTRICTED)
+        yield bot
+
+
+def posted_in(slack: SlackStandIn, conversation: str) -> str:
+    """Every message (threads too) and every chart's title and text alternative there."""
+    charts = [(f["title"], f["alt_txt"]) for f in slack.uploaded_files(conversation)]
+    assert len(charts) == 3, conversation
+    return json.dumps([slack.messages(conversation), charts], ensure_ascii=False)
 
 
 def chairs_with_slack() -> list[str]:
@@ -172,3 +192,21 @@ def services_scheduler(services):
     from bot.scheduler import Scheduler
 
     return Scheduler(services, platform="slack", wake=lambda: None)
+
+
+async def test_one_restricted_case_shows_in_no_channel_but_in_a_total(
+    one_restricted_bot: BotUnderTest,
+) -> None:
+    slack = one_restricted_bot.slack
+    await sent_digest(one_restricted_bot)
+    for channel, why in [("C0CHAIRS1", "2 are restricted or shared"), ("C0COORD01", "1 is")]:
+        text = posted_in(slack, channel)
+        assert f"Of the 3 new allegation(s), {why}" in text, channel
+        # The committees chart's text alternative names all ten committees: CMW with 0.
+        assert "CMW 0 (0)" in text
+        for trace in (*RESTRICTED_TRACES, "rotating_light", "Allegation denied by the State"):
+            assert trace not in text.replace("CMW 0 (0)", ""), (channel, trace)
+    # Another committee's Chair reads it in no figure either; CMW's Chair, in their section.
+    assert "Eritrea" not in posted_in(slack, slack._dm_for(HANA))
+    own = posted_in(slack, slack._dm_for("U0CMWFP01"))
+    assert "Your committee: CMW" in own and "Eritrea" in own and "Yonas" not in own

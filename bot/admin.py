@@ -7,7 +7,7 @@ import getpass
 import os
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,9 +16,10 @@ from bot.results import template_for
 from bot.services import build_services
 from bot.settings import Settings
 from bot.spreadsheet import to_csv
-from commands import export
+from commands import erase, export
 from commands.errors import CommandError
-from commands.invocation import Invocation
+from commands.invocation import Core, Invocation
+from commands.results import Result
 from commands.roles import Role, RoleKind
 from commands.run import run
 from commands.trail import Operator
@@ -103,12 +104,26 @@ async def audit_verify(settings: Settings, write: Write) -> int:
 
 
 async def as_operator(settings: Settings, verb: str, args: tuple[str, ...], write: Write) -> int:
-    """Run a secretariat command (erase, audit) from the shell, rendered as text."""
+    """Run a secretariat command (audit) from the shell, rendered as text."""
+    return await _as_operator(
+        settings, lambda core: run(Invocation(operator(), verb, args), core), write
+    )
+
+
+async def erase_case(settings: Settings, reference: str, write: Write) -> int:
+    """`reprisal-bot case erase REF`, once confirmed on the command line: erase the case."""
+    return await _as_operator(
+        settings, lambda core: erase.confirm(reference, actor=operator(), core=core), write
+    )
+
+
+async def _as_operator(
+    settings: Settings, act: Callable[[Core], Awaitable[Result]], write: Write
+) -> int:
     keyring, _ = load_keyring(settings, local_fallback=False)
     services = await build_services(settings, keyring)
     try:
-        core = services.core("console")
-        result = await run(Invocation(operator(), verb, args), core)
+        result = await act(services.core("console"))
         write(services.renderer.text(f"text/{template_for(result)}.md.j2", result=result))
         return 0
     except CommandError as problem:

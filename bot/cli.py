@@ -202,7 +202,7 @@ def _case_erase(options: argparse.Namespace, settings: Settings) -> int:
         if sys.stdin.readline().strip().upper() != options.reference.upper():
             _write("Not confirmed: nothing was erased.\n")
             return 1
-    return asyncio.run(admin.as_operator(settings, "erase", (options.reference, "confirm"), _write))
+    return asyncio.run(admin.erase_case(settings, options.reference, _write))
 
 
 def _serve(options: argparse.Namespace, settings: Settings) -> int:

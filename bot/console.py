@@ -9,6 +9,18 @@ from bot.delivery_types import Outgoing, Target
 from bot.rendering import Renderer
 from storage.records import PersonRecord, ThreadRecord
 
+# C0 and C1 controls (but tab and new line) and the bidi overrides and isolates: a name typed
+# with them could retitle, clear or reorder the operator's terminal. They are shown escaped.
+_UNPRINTABLE = {
+    **{c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (9, 10)},
+    **{c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: every control sequence and bidi override shown, not obeyed."""
+    return text.translate(_UNPRINTABLE)
+
 
 class ConsoleDeliverer:
     platform = "console"

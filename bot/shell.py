@@ -7,16 +7,16 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from bot.console import ConsoleDeliverer
+from bot.console import ConsoleDeliverer, printable
 from bot.delivery import OutboxWorker
 from bot.errors import incident_message
 from bot.results import template_for
 from bot.services import Services
-from commands import act, report
+from commands import act, erase, report
 from commands.errors import CommandError, FormInvalid
 from commands.form import FIELDS, FIELDS_BY_NAME, Field, Kind, validate_field
 from commands.invocation import Invocation, parse
-from commands.results import CaseForm, ReportForm, Result
+from commands.results import CaseForm, EraseConfirmation, ReportForm, Result
 from commands.roles import Actor
 from digests.preview import DigestPreview
 from digests.run import run
@@ -39,9 +39,11 @@ class Shell:
         self._services = services
         self._actor = actor
         self._stdin = stdin
-        self._write = write
+        # The console's one output edge: names and answers come from people, so nothing in
+        # them may drive the terminal.
+        self._write: Callable[[str], None] = lambda text: write(printable(text))
         self._core = services.core("console")
-        self._worker = OutboxWorker(services, ConsoleDeliverer(services.renderer, write))
+        self._worker = OutboxWorker(services, ConsoleDeliverer(services.renderer, self._write))
 
     async def loop(self) -> None:
         self._write(f"Signed in as {self._actor.name}. Type `help`, or `quit` to leave.\n")
@@ -66,6 +68,8 @@ class Shell:
             elif isinstance(result, CaseForm):
                 result = await self._fill_case_form(result)
             self._show(result)
+            if isinstance(result, EraseConfirmation):
+                await self._confirm_erase(result.reference)
         except InputEnded:
             self._write(
                 "\nCancelled: the input ended before the form was complete. Nothing was saved.\n"
@@ -112,6 +116,14 @@ class Shell:
                 for name, message in invalid.errors.items():
                     self._write(f"  ! {fields[name].label}: {message}\n")
                 pending = [fields[name] for name in invalid.errors]
+
+    async def _confirm_erase(self, reference: str) -> None:
+        """Only the reference typed again erases: `erase REF confirm` in one go does not."""
+        typed = await self._ask("Type the reference again to erase it (anything else keeps it): ")
+        if typed.strip().upper() != reference:
+            self._write("Not confirmed: nothing was erased.\n")
+            return
+        self._show(await erase.confirm(reference, actor=self._actor, core=self._core))
 
     async def _question(self, field: Field, default: str | tuple[str, ...] | None):
         self._write(f"\n{field.label}{'' if field.required else ' (optional)'}\n")

@@ -9,38 +9,25 @@ from commands.results import EraseConfirmation, Erased
 from commands.roles import Actor
 from commands.status import REFERENCE
 from commands.trail import on_demand_surface, record
+from storage.records import CaseRecord
+from storage.uow import UnitOfWork
 
-CONFIRM = "confirm"
+
+async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseConfirmation:
+    """Ask for confirmation, whatever follows the reference: typing `confirm` erases nothing."""
+    reference = _reference(args)
+    async with core.uow() as uow:
+        await _checked(uow, reference, actor, core, confirmed=False)
+    return EraseConfirmation(reference)
 
 
-async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseConfirmation | Erased:
-    """Without `confirm`, ask for confirmation; with it, destroy the case's data key."""
-    if not args or not REFERENCE.match(args[0]):
-        raise CommandError("Please give the case: `/reprisal erase RPR-2026-0001`.")
-    reference = args[0].upper()
-    confirmed = len(args) > 1 and args[1].lower() == CONFIRM
+async def confirm(reference: str, *, actor: Actor, core: Core) -> Erased:
+    """Destroy the case's data key. Only a confirmation calls this: the button, the console's
+    retyped reference, or `reprisal-bot case erase` (retyped, or `--yes`)."""
+    reference = _reference((reference,))
     surface = on_demand_surface(core)
     async with core.uow() as uow:
-        case = await uow.cases.by_reference(reference)
-        allowed = case is not None and policy.may_do(actor, case, policy.Action.ERASE)
-        if not allowed or not confirmed:
-            await record(
-                uow,
-                actor=actor,
-                action="erase" if confirmed else "erase-request",
-                case_id=case.id if case else None,
-                allowed=allowed,
-                surface=surface,
-                clock=core.clock,
-            )
-            await uow.commit()
-        if not allowed and (case is not None or not policy.may_administer(actor)):
-            # One answer for everyone but the secretariat, whether the case exists or not.
-            raise NotAllowed("Only the secretariat can erase a case.")
-        if case is None:
-            raise NoSuchCase(reference)
-        if not confirmed:
-            return EraseConfirmation(reference)
+        case = await _checked(uow, reference, actor, core, confirmed=True)
         erased = await uow.cases.erase(case.id, now=core.clock.now())
         if not erased:
             raise CommandError(f"{reference} was already erased.")
@@ -57,3 +44,34 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseCon
         await uow.commit()
         scrubbed = await uow.scrub()
     return Erased(reference, scrubbed)
+
+
+def _reference(args: tuple[str, ...]) -> str:
+    if not args or not REFERENCE.match(args[0]):
+        raise CommandError("Please give the case: `/reprisal erase RPR-2026-0001`.")
+    return args[0].upper()
+
+
+async def _checked(
+    uow: UnitOfWork, reference: str, actor: Actor, core: Core, *, confirmed: bool
+) -> CaseRecord:
+    """The case if the actor may erase it; a request, and any refusal, is recorded at once."""
+    case = await uow.cases.by_reference(reference)
+    allowed = case is not None and policy.may_do(actor, case, policy.Action.ERASE)
+    if not allowed or not confirmed:
+        await record(
+            uow,
+            actor=actor,
+            action="erase" if confirmed else "erase-request",
+            case_id=case.id if case else None,
+            allowed=allowed,
+            surface=on_demand_surface(core),
+            clock=core.clock,
+        )
+        await uow.commit()
+    if not allowed and (case is not None or not policy.may_administer(actor)):
+        # One answer for everyone but the secretariat, whether the case exists or not.
+        raise NotAllowed("Only the secretariat can erase a case.")
+    if case is None:
+        raise NoSuchCase(reference)
+    return case

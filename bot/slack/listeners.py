@@ -18,7 +18,7 @@ from bot.slack.events import SlackFacts, register_events
 from bot.slack.home import register_home
 from bot.slack.ids import SlackId
 from bot.slack.translate import command_text, form_values, state_query, view_idempotency_key
-from commands import report
+from commands import erase, report
 from commands.channel_safety import check as check_channel
 from commands.errors import CommandError, FormInvalid
 from commands.invocation import Invocation, parse
@@ -94,8 +94,8 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
         await ack()
         try:
             actor = await _actor(services, body["user"]["id"])
-            invocation = Invocation(actor, "erase", (str(action["value"]), "confirm"))
-            result = await run(invocation, core)
+            # Only this button erases: `/reprisal erase REF ...` always shows it first.
+            result = await erase.confirm(str(action["value"]), actor=actor, core=core)
             await respond(replace_original=True, response_type="ephemeral", **message(result))
         except CommandError as problem:
             await respond(response_type="ephemeral", text=problem.message)

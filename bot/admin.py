@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import getpass
 import os
 import socket
@@ -10,6 +11,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.keys import load_keyring
 from bot.results import template_for
@@ -25,7 +28,9 @@ from commands.run import run
 from commands.trail import Operator
 from storage import backup as storage_backup
 from storage.audit import rewrap_sealed_keys
-from storage.crypto import generate_master_key
+from storage.audit_chain import rekey_chain
+from storage.checkpoints import read_checkpoints, save_checkpoint
+from storage.crypto import KeyRing, generate_master_key
 from storage.engine import create_engine, session_factory
 from storage.schema import ensure_current
 from storage.uow import UnitOfWork
@@ -75,29 +80,60 @@ async def keys_rotate(settings: Settings, write: Write) -> int:
         async with sessions() as session:
             others = await rewrap_sealed_keys(session, keyring)
             await session.commit()
+        trail = await _rekey_trail(settings, keyring, sessions)
     finally:
         await engine.dispose()
     write(
         f"Re-sealed {total} case keys and {others} other keys with master key "
-        f"{keyring.primary.key_id!r}. The older keys can now be removed.\n"
+        f"{keyring.primary.key_id!r}. "
     )
+    if trail is not None:
+        write(
+            f"The audit trail was NOT moved to the new key ({trail}): keep the older master "
+            "key and run `reprisal-bot audit verify`.\n"
+        )
+        return 1
+    write("The audit trail is sealed with the new key too. The older keys can now be removed.\n")
     return 0
 
 
+async def _rekey_trail(
+    settings: Settings, keyring: KeyRing, sessions: async_sessionmaker[AsyncSession]
+) -> str | None:
+    """Re-MAC the audit chain under the new primary key and anchor it; the problem, if any."""
+    async with sessions() as session:
+        problem = await rekey_chain(session, keyring)
+        if problem is not None:
+            await session.rollback()
+            return problem
+        await session.commit()
+    now = dt.datetime.now(dt.UTC)
+    await save_checkpoint(UnitOfWork(sessions, keyring), keyring, settings.checkpoint_path, now=now)
+    return None
+
+
 async def audit_verify(settings: Settings, write: Write) -> int:
+    """Check the chain, its head and the checkpoints kept outside the database."""
     keyring, _ = load_keyring(settings, local_fallback=False)
+    log = await asyncio.to_thread(read_checkpoints, settings.checkpoint_path, keyring)
     engine = create_engine(settings.database_url)
     try:
         await ensure_current(engine)
         async with UnitOfWork(session_factory(engine), keyring) as uow:
-            verdict = await uow.audit.verify()
+            verdict = await uow.audit.verify(log.anchors)
     finally:
         await engine.dispose()
-    if verdict.intact:
+    problem = verdict.problem or (f"the checkpoint file: {log.problem}" if log.problem else None)
+    if problem is None:
         write(f"The audit trail is intact: {verdict.entries} entries.\n")
+        if not log.exists:
+            write(
+                f"No checkpoint file at {log.path} yet: a wiped or rolled-back trail is "
+                "detected from the first checkpoint on.\n"
+            )
         return 0
     write(
-        f"The audit trail is NOT intact: {verdict.problem}. "
+        f"The audit trail is NOT intact: {problem}. "
         f"({verdict.entries} entries verified before it.)\n"
     )
     return 1
@@ -166,6 +202,8 @@ async def restore(settings: Settings, source: Path, *, replace: bool, write: Wri
         async with UnitOfWork(session_factory(engine), keyring) as uow:
             cases = await uow.cases.open_every()
             verdict = await uow.audit.verify()
+        if verdict.intact:
+            back = await _mark_restore(settings, keyring, session_factory(engine))
     finally:
         await engine.dispose()
     write(
@@ -173,4 +211,26 @@ async def restore(settings: Settings, source: Path, *, replace: bool, write: Wri
         f"audit trail {'intact' if verdict.intact else 'NOT intact: ' + str(verdict.problem)}"
         f" ({verdict.entries} entries).\n"
     )
+    if verdict.intact and back:
+        write(f"{back}\n")
     return 0 if verdict.intact else 1
+
+
+async def _mark_restore(
+    settings: Settings, keyring: KeyRing, sessions: async_sessionmaker[AsyncSession]
+) -> str | None:
+    """A restore puts the trail back on purpose: say so in the checkpoint file (a signed
+    `restore` line), so later checks start from the restored head; what to tell the operator."""
+    path = settings.checkpoint_path
+    log = await asyncio.to_thread(read_checkpoints, path, keyring)
+    async with UnitOfWork(sessions, keyring) as uow:
+        behind = await uow.audit.verify(log.anchors)
+    kind = "checkpoint" if behind.intact else "restore"
+    now = dt.datetime.now(dt.UTC)
+    await save_checkpoint(UnitOfWork(sessions, keyring), keyring, path, now=now, kind=kind)
+    if behind.intact:
+        return None
+    return (
+        f"The trail is older than its last checkpoint ({behind.problem}): "
+        f"the restore is recorded in {path}."
+    )

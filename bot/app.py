@@ -12,6 +12,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.checkpoints import anchor_periodically
 from bot.delivery import OutboxWorker
 from bot.logs import quiet_platform_loggers
 from bot.scheduler import Scheduler
@@ -74,6 +75,7 @@ def build_app(
             socket = await connect_socket_mode(bolt, settings) if socket_mode else None
             stop, stop_schedules = asyncio.Event(), asyncio.Event()
             delivering = asyncio.create_task(worker.run(stop))
+            anchoring = asyncio.create_task(anchor_periodically(services, stop))
             scheduling = asyncio.create_task(
             running.socket = socket
                 scheduler.run(stop_schedules) if settings.scheduler else stop_schedules.wait()
@@ -91,6 +93,7 @@ def build_app(
                 stop.set()
                 worker.wake()
                 await delivering
+                await anchoring
                 await flush(worker)
         finally:
             await services.close()

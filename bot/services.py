@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.background import Background
+from bot.checkpoints import anchor
 from bot.directory import Directory, Person, load_directory
 from bot.metrics import Metrics
 from bot.rendering import Renderer
@@ -82,6 +83,8 @@ class Services:
         return self.actor(person)
 
     async def close(self) -> None:
+        """Anchor the audit trail outside the database, then let the engine go."""
+        await anchor(self)
         await self.engine.dispose()
 
 

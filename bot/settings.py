@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
+from storage.checkpoints import default_checkpoint_path
 from storage.engine import DEFAULT_URL, UnsupportedDatabase, normalise_url
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -33,6 +34,12 @@ class Settings:
     leader_poll_seconds: float = 15.0
     scheduler: bool = True  # off: this instance never runs the schedules (it still serves)
     log_level: str = "INFO"
+    audit_checkpoints: Path | None = None  # None: beside the SQLite database (see below)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """The audit trail's checkpoint file (REPRISAL_BOT_AUDIT_CHECKPOINTS)."""
+        return self.audit_checkpoints or default_checkpoint_path(self.database_url)
 
     def require_http(self) -> None:
         """Stop unless everything serving Slack over HTTP needs is set."""
@@ -71,6 +78,7 @@ def load_settings(
         ),
         scheduler=_switch("REPRISAL_BOT_SCHEDULER", values.get("REPRISAL_BOT_SCHEDULER")),
         log_level=_log_level(values.get("REPRISAL_BOT_LOG_LEVEL") or "INFO"),
+        audit_checkpoints=_path(values.get("REPRISAL_BOT_AUDIT_CHECKPOINTS")),
     )
 
 

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
-import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.audit_chain import ChainKeys, chain_keys, entry_mac, head_mac
+from storage.audit_verdict import Verdict, Walk, judge
+from storage.checkpoints import Checkpoint
 from storage.crypto import KeyRing
+from storage.errors import StorageError
 from storage.models import AuditHeadRow, AuditRow, SealedKeyRow
-from storage.sealed_keys import sealed_key
-
-AUDIT_KEY = "audit-hmac"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,48 +32,43 @@ class AuditEntry:
     seq: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    entries: int
-    problem: str | None = None
-
-    @property
-    def intact(self) -> bool:
-        return self.problem is None
-
-
 class AuditRepository:
     def __init__(self, session: AsyncSession, keyring: KeyRing) -> None:
         self._session = session
         self._keyring = keyring
-        self._key: bytes | None = None
 
     async def append(self, entry: AuditEntry) -> None:
         """Chain the entry after the current head (the head row is locked until commit)."""
-        # The head row (seeded by the first migration) is locked first: appends take turns.
-        head = await self._session.scalar(
-            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-        )
-        assert head is not None, "the audit head is seeded by the first migration"
-        key = await self._audit_key(create=True)
-        assert key is not None
+        head = await self._locked_head()
+        keys = await chain_keys(self._session, self._keyring, create=True, head_seq=head.seq)
         seq = head.seq + 1
-        mac = _mac(key, head.mac, seq, entry)
-        self._session.add(
-            AuditRow(
-                seq=seq,
-                at=entry.at,
-                actor_id=entry.actor_id,
-                action=entry.action,
-                case_id=entry.case_id,
-                decision=entry.decision,
-                surface=entry.surface,
-                detail=entry.detail,
-                mac=mac,
-            )
+        row = AuditRow(
+            seq=seq,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            action=entry.action,
+            case_id=entry.case_id,
+            decision=entry.decision,
+            surface=entry.surface,
+            detail=entry.detail,
         )
-        head.seq, head.mac, head.head_mac = seq, mac, _head_mac(key, seq, mac)
+        row.mac = entry_mac(keys.for_seq(seq), head.mac, row)
+        self._session.add(row)
+        head.seq, head.mac = seq, row.mac
+        head.head_mac = head_mac(keys.for_seq(seq), seq, row.mac)
         await self._session.flush()
+
+    async def anchor(self) -> tuple[int, str, str] | None:
+        """The head to anchor outside (seq, mac, chain key id); None if the trail is empty or
+        its head's seal is broken (a broken head is never vouched for)."""
+        head = await self._locked_head()
+        if head.seq == 0:
+            return None
+        keys = await chain_keys(self._session, self._keyring, create=True, head_seq=head.seq)
+        expected = head_mac(keys.for_seq(head.seq), head.seq, head.mac)
+        if not hmac.compare_digest(head.head_mac, expected):
+            return None
+        return head.seq, head.mac, keys.key_id
 
     async def for_case(self, case_id: int) -> list[AuditEntry]:
         rows = await self._session.scalars(
@@ -82,30 +76,36 @@ class AuditRepository:
         )
         return [_entry(row) for row in rows]
 
-    async def verify(self) -> Verdict:
-        """Walk the chain; the first entry that was edited, deleted, inserted or moved, or a
-        truncated tail, is named."""
-        key = await self._audit_key(create=False)
+    async def verify(self, anchors: Sequence[Checkpoint] = ()) -> Verdict:
+        """Walk the chain; the first entry that was edited, deleted, inserted or moved is
+        named, and a wiped, truncated or rolled-back trail (against the head and `anchors`)."""
+        keys = await chain_keys(self._session, self._keyring, create=False)
         head = await self._session.get(AuditHeadRow, 1)
-        if key is None:
-            # No entry was ever committed: the key is made, and kept, with the first one.
-            empty = head is not None and head.seq == 0 and not await self._any()
-            return Verdict(0, None if empty else "entries exist but the trail's key is missing")
-        previous, expected, count = "", 1, 0
+        walk = await self._walk(keys, {a.seq for a in anchors if a.key_id == keys.key_id})
+        return judge(walk, head, keys, anchors)
+
+    async def _walk(self, keys: ChainKeys, wanted: set[int]) -> Walk:
+        previous, count, macs = "", 0, dict[int, str]()
         async for row in self._rows():
-            if row.seq != expected:
-                where = "deleted" if row.seq > expected else "duplicated or reordered"
-                return Verdict(count, f"entry {expected}: {where} (found entry {row.seq} next)")
-            if not hmac.compare_digest(row.mac, _mac(key, previous, row.seq, _entry(row))):
-                return Verdict(count, f"entry {row.seq}: altered, inserted or moved")
-            previous, expected, count = row.mac, expected + 1, count + 1
-        if head is None or head.seq == 0:
-            return Verdict(count, "the trail's head record was removed or reset")
-        if not hmac.compare_digest(head.head_mac, _head_mac(key, head.seq, head.mac)):
-            return Verdict(count, "the trail's head record was altered")
-        if head.seq != count or head.mac != previous:
-            return Verdict(count, f"entries after {count} are missing (the trail had {head.seq})")
-        return Verdict(count)
+            if row.seq != count + 1:
+                where = "deleted" if row.seq > count + 1 else "duplicated or reordered"
+                problem = f"entry {count + 1}: {where} (found entry {row.seq} next)"
+                return Walk(count, previous, macs, problem)
+            if not hmac.compare_digest(row.mac, entry_mac(keys.for_seq(row.seq), previous, row)):
+                return Walk(count, previous, macs, f"entry {row.seq}: altered, inserted or moved")
+            if row.seq in wanted:
+                macs[row.seq] = row.mac
+            previous, count = row.mac, row.seq
+        return Walk(count, previous, macs)
+
+    async def _locked_head(self) -> AuditHeadRow:
+        # The head row (seeded by the first migration) is locked first: appends take turns.
+        head = await self._session.scalar(
+            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+        )
+        if head is None:
+            raise StorageError("the audit trail's head record is missing: run `audit verify`")
+        return head
 
     async def _rows(self) -> AsyncIterator[AuditRow]:
         result = await self._session.stream_scalars(
@@ -113,19 +113,6 @@ class AuditRepository:
         )
         async for row in result:
             yield row
-
-    async def _any(self) -> bool:
-        return await self._session.scalar(select(AuditRow.seq).limit(1)) is not None
-
-    async def _audit_key(self, *, create: bool) -> bytes | None:
-        """The chain's HMAC key: random, kept sealed by the master key in `sealed_keys`."""
-        if self._key is not None:
-            return self._key
-        key = await sealed_key(self._session, self._keyring, AUDIT_KEY, create=create)
-        if key is None:
-            return None
-        self._key = key
-        return key
 
 
 async def rewrap_sealed_keys(session: AsyncSession, keyring: KeyRing) -> int:
@@ -138,34 +125,6 @@ async def rewrap_sealed_keys(session: AsyncSession, keyring: KeyRing) -> int:
             count += 1
     await session.flush()
     return count
-
-
-def _canonical(seq: int, entry: AuditEntry) -> bytes:
-    return json.dumps(
-        [
-            seq,
-            entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            entry.actor_id,
-            entry.action,
-            entry.case_id,
-            entry.decision,
-            entry.surface,
-            entry.detail,
-        ],
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    ).encode()
-
-
-def _mac(key: bytes, previous: str, seq: int, entry: AuditEntry) -> str:
-    return hmac.new(
-        key, previous.encode() + b"|" + _canonical(seq, entry), hashlib.sha256
-    ).hexdigest()
-
-
-def _head_mac(key: bytes, seq: int, mac: str) -> str:
-    return hmac.new(key, f"head|{seq}|{mac}".encode(), hashlib.sha256).hexdigest()
 
 
 def _entry(row: AuditRow) -> AuditEntry:

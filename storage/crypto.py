@@ -13,7 +13,9 @@ import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from storage.errors import StorageError
 
@@ -82,18 +84,30 @@ class KeyRing:
         return self.primary.key_id, nonce + sealed
 
     def unwrap(self, key_id: str, wrapped: bytes, label: str) -> bytes:
-        master = self._by_id.get(key_id)
-        if master is None:
-            raise KeyProblem(
-                f"the key of {label} was sealed with master key {key_id!r}, which is not "
-                "configured (REPRISAL_BOT_MASTER_KEY)"
-            )
+        master = self._master(key_id, f"the key of {label} was sealed with")
         try:
             return AESGCM(master.secret).decrypt(
                 wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(label)
             )
         except InvalidTag:
             raise KeyProblem(f"the key of {label} does not belong there or was altered") from None
+
+    def derive(self, label: str, key_id: str) -> bytes:
+        """A 32-byte key for `label` derived (HKDF-SHA256) from master key `key_id`: kept
+        nowhere, made again from the master key whenever it is needed."""
+        master = self._master(key_id, f"the {label} key derives from")
+        info = f"reprisal-bot/derived/{label}".encode()
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+            master.secret
+        )
+
+    def _master(self, key_id: str, what: str) -> MasterKey:
+        master = self._by_id.get(key_id)
+        if master is None:
+            raise KeyProblem(
+                f"{what} master key {key_id!r}, which is not configured (REPRISAL_BOT_MASTER_KEY)"
+            )
+        return master
 
 
 def generate_master_key(key_id: str | None = None) -> str:

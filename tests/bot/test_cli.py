@@ -522,3 +522,53 @@ async def test_an_erasure_while_someone_reads_says_the_key_bytes_remain_until_re
         assert not path.exists() or wrapped not in path.read_bytes(), path.name
     verified = await asyncio.to_thread(run_cli, "audit", "verify", database_url=url)
     assert verified.returncode == 0, verified.stdout
+
+
+async def test_cli_commands_anchor_the_trail_and_verify_names_a_wipe(
+    database_url: str, tmp_path: Path
+) -> None:
+    checkpoints = tmp_path / "audit.checkpoints"
+    env = {"REPRISAL_BOT_AUDIT_CHECKPOINTS": str(checkpoints)}
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return run_cli(*args, database_url=database_url, stdin=stdin, **env)
+
+    await asyncio.to_thread(cli, "db", "upgrade")
+    await asyncio.to_thread(cli, "shell", "--as", "Ana Example", stdin="\n".join(REPORT_ANSWERS))
+    assert checkpoints.stat().st_mode & 0o777 == 0o600
+    intact = await asyncio.to_thread(cli, "audit", "verify")
+    assert intact.returncode == 0 and "The audit trail is intact" in intact.stdout
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        for table in ("audit", "audit_head", "database_marks", "sealed_keys"):
+            await connection.execute(text(f"DELETE FROM {table}"))
+    await engine.dispose()
+    wiped = await asyncio.to_thread(cli, "audit", "verify")
+    assert wiped.returncode == 1
+    assert "The audit trail is NOT intact: wiped: the trail is empty, but the checkpoint of" in (
+        wiped.stdout
+    )
+
+
+async def test_restoring_an_older_backup_is_recorded_and_the_trail_verifies(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    await asyncio.to_thread(run_cli, "db", "upgrade", database_url=url)
+    await asyncio.to_thread(
+        run_cli, "shell", "--as", "Ana Example", database_url=url, stdin="\n".join(REPORT_ANSWERS)
+    )
+    saved = await asyncio.to_thread(run_cli, "backup", str(tmp_path / "copy.db"), database_url=url)
+    assert saved.returncode == 0, saved.stderr
+    await asyncio.to_thread(
+        run_cli, "shell", "--as", "Ana Example", database_url=url, stdin="status RPR-2026-0001\n"
+    )
+    assert (tmp_path / "bot.db.audit-checkpoints").exists()
+    restored = await asyncio.to_thread(
+        run_cli, "restore", str(tmp_path / "copy.db"), "--replace", database_url=url
+    )
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "The trail is older than its last checkpoint (rolled back:" in restored.stdout
+    assert "the restore is recorded in" in restored.stdout
+    verified = await asyncio.to_thread(run_cli, "audit", "verify", database_url=url)
+    assert verified.returncode == 0 and "The audit trail is intact" in verified.stdout

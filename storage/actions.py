@@ -85,13 +85,15 @@ class ActionRepository:
             )
         )
 
-    async def for_case(self, case_id: int) -> list[ActionRecord]:
+    async def for_case(self, case_id: int, *, notes: bool = False) -> list[ActionRecord]:
+        """The case's actions in date order; their sealed notes opened only if `notes` (for a
+        reader who sees the case in full), blank otherwise."""
         rows = await self._session.scalars(
             select(CaseActionRow)
             .where(CaseActionRow.case_id == case_id)
             .order_by(CaseActionRow.taken_on, CaseActionRow.id)
         )
-        cipher = await self._cipher(case_id)
+        cipher = await self._cipher(case_id) if notes else None
         return [
             ActionRecord(
                 id=r.id,

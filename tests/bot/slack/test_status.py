@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
+from sqlalchemy import select, update
+
+from storage.models import CaseRow, TargetRow
 from tests.bot.conftest import BotUnderTest
 from tests.bot.slack.report_payloads import (
     ANA,
@@ -15,9 +20,11 @@ from tests.bot.slack.report_payloads import (
     QUINN,
     SAM,
     STRANGER,
+    SUMMARY,
     VICTIM,
     submission,
 )
+from tests.bot.slack.test_home import home_of
 from tests.signing import select_state
 
 RESTRICTED = select_state("restricted", type="radio_buttons")
@@ -122,3 +129,58 @@ async def test_a_chair_cannot_log_a_report(bot: BotUnderTest) -> None:
     answer = await bot.ask(HANA, "report")
     assert "Only focal points, alternates and the secretariat" in answer["text"]
     assert bot.slack.calls_to("views.open") == []
+
+
+async def damage(bot: BotUnderTest, case_id: int, part: str) -> None:
+    """Flip a bit of the case's sealed summary, or of its victim's sealed name, in the database."""
+    async with bot.running.services.sessions() as session:
+        if part == "summary":
+            sealed = await session.scalar(
+                select(CaseRow.summary_sealed).where(CaseRow.id == case_id)
+            )
+            assert sealed is not None
+            changed = update(CaseRow).where(CaseRow.id == case_id)
+            await session.execute(changed.values(summary_sealed=_flipped(sealed)))
+        else:
+            target = await session.scalar(
+                select(TargetRow).where(TargetRow.case_id == case_id, TargetRow.kind == "person")
+            )
+            assert target is not None
+            target.name_sealed = _flipped(target.name_sealed)
+        await session.commit()
+
+
+def _flipped(sealed: bytes) -> bytes:
+    return sealed[:-1] + bytes([sealed[-1] ^ 1])
+
+
+@pytest.mark.parametrize("part", ["summary", "name"])
+async def test_one_damaged_case_leaves_every_list_and_home_working_and_answers_politely(
+    bot: BotUnderTest, part: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    await reported(bot, "V0DMG1")
+    await reported(bot, "V0DMG2")
+    async with bot.running.services.uow() as uow:
+        damaged = await uow.cases.by_reference("RPR-2026-0001")
+    assert damaged is not None
+    await damage(bot, damaged.id, part)
+    for n, user in enumerate((ANA, GORAN, HANA, IVAN, BEATRIZ, LARS, QUINN, SAM)):
+        for question in ("list open", "status Viet Nam", "status CAT"):
+            answer = json.dumps(await bot.ask(user, question), ensure_ascii=False)
+            assert "went wrong" not in answer, (user, question)
+            sees = user != QUINN  # the ASG office sees a case only with consent
+            assert ("RPR-2026-0001" in answer and "RPR-2026-0002" in answer) is sees, answer
+        home = await home_of(bot, user, f"EvDMG{n}")
+        assert "went wrong" not in home and ("RPR-2026-0001" in home) is (user != QUINN)
+    with caplog.at_level(logging.ERROR):
+        broken = await bot.ask(GORAN, "status RPR-2026-0001")
+    assert broken["response_type"] == "ephemeral"
+    assert broken["text"].startswith("Sorry, RPR-2026-0001 cannot be opened: its sealed data")
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    assert "RPR-2026-0001 cannot be opened" in logged
+    assert VICTIM not in logged and SUMMARY not in logged and "Canary Rights Org" not in logged
+    # The Chair sees the facts only, so nothing sealed is opened for her: the case still shows.
+    chair = json.dumps(await bot.ask(HANA, "status RPR-2026-0001"), ensure_ascii=False)
+    assert "Viet Nam" in chair and "cannot be opened" not in chair
+    other = json.dumps(await bot.ask(GORAN, "status RPR-2026-0002"), ensure_ascii=False)
+    assert VICTIM in other and "Threatened after Geneva" in other

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -11,6 +12,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 def escape_mrkdwn(text: object) -> str:
     """User text as literal mrkdwn: `<!channel>` and `<url|label>` arrive as text."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_errors(errors: Mapping[str, str]) -> dict[str, str]:
+    """A form's error messages for a modal's `errors`: user text in them arrives as text."""
+    return {field: escape_mrkdwn(message) for field, message in errors.items()}
 
 
 def _tojson(value: Any) -> str:

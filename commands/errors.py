@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 class CommandError(Exception):
-    """A user-fixable problem; its message is shown to the person as it is."""
+    """A user-fixable problem. Its message is plain text, never markup (it may quote what the
+    person typed): each platform escapes it for its own markup where it is shown."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

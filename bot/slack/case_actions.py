@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.errors import incident_message
+from bot.rendering import escape_mrkdwn, slack_errors
 from bot.results import template_for
 from bot.services import Services
 from bot.slack.translate import form_values
@@ -46,7 +47,11 @@ def register_case_actions(
             view = renderer.json("slack/case_action.view.json.j2", form=result)
             await client.views_open(trigger_id=body["trigger_id"], view=view)
         except CommandError as problem:
-            await respond(response_type="ephemeral", replace_original=False, text=problem.message)
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=escape_mrkdwn(problem.message),
+            )
         except Exception:
             await respond(
                 response_type="ephemeral", replace_original=False, text=incident_message()
@@ -63,7 +68,11 @@ def register_case_actions(
             await respond(response_type="ephemeral", replace_original=False, **body_)
             wake()
         except CommandError as problem:
-            await respond(response_type="ephemeral", replace_original=False, text=problem.message)
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=escape_mrkdwn(problem.message),
+            )
         except Exception:
             await respond(
                 response_type="ephemeral", replace_original=False, text=incident_message()
@@ -84,10 +93,11 @@ def register_case_actions(
                 idempotency_key=f"slack:view:{view['id']}:{view.get('hash', '')}",
             )
         except FormInvalid as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
+            await ack(response_action="errors", errors=slack_errors(invalid.errors))
             return
         except CommandError as problem:
-            await ack(response_action="errors", errors={_shown_at(view): problem.message})
+            errors = slack_errors({_shown_at(view): problem.message})
+            await ack(response_action="errors", errors=errors)
             return
         except Exception:
             await ack(response_action="errors", errors={_shown_at(view): incident_message()})

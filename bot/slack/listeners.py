@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.errors import incident_message
+from bot.rendering import escape_mrkdwn, slack_errors
 from bot.results import template_for
 from bot.services import Services
 from bot.slack.case_actions import register_case_actions
@@ -85,7 +86,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
                 return
             await respond(response_type="ephemeral", **message(result))
         except CommandError as problem:
-            await respond(response_type="ephemeral", text=problem.message)
+            await respond(response_type="ephemeral", text=escape_mrkdwn(problem.message))
         except Exception:
             await respond(response_type="ephemeral", text=incident_message())
 
@@ -98,7 +99,7 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
             result = await erase.confirm(str(action["value"]), actor=actor, core=core)
             await respond(replace_original=True, response_type="ephemeral", **message(result))
         except CommandError as problem:
-            await respond(response_type="ephemeral", text=problem.message)
+            await respond(response_type="ephemeral", text=escape_mrkdwn(problem.message))
         except Exception:
             await respond(response_type="ephemeral", text=incident_message())
 
@@ -134,10 +135,10 @@ def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> Non
             await _finish_late(saving, actor, client, wake)
             return
         except FormInvalid as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
+            await ack(response_action="errors", errors=slack_errors(invalid.errors))
             return
         except CommandError as problem:
-            await ack(response_action="errors", errors={"summary": problem.message})
+            await ack(response_action="errors", errors=slack_errors({"summary": problem.message}))
             return
         except Exception:
             await ack(response_action="errors", errors={"summary": incident_message()})
@@ -174,7 +175,11 @@ async def _finish_late(
         await saving
         wake()
     except Exception as problem:
-        words = problem.message if isinstance(problem, CommandError) else incident_message()
+        words = (
+            escape_mrkdwn(problem.message)
+            if isinstance(problem, CommandError)
+            else incident_message()
+        )
         if actor.slack_user:
             await client.chat_postMessage(
                 channel=actor.slack_user,

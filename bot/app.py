@@ -19,6 +19,7 @@ from bot.scheduler import Scheduler
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.slack.bolt import build_bolt, web_client
+from bot.slack.channel_guard import SlackChannelGuard
 from bot.slack.deliverer import SlackDeliverer
 from bot.slack.http import dispatch
 from bot.slack.people import lookups, resolve_people
@@ -67,7 +68,9 @@ def build_app(
         )
         try:
             worker = OutboxWorker(
-                services, SlackDeliverer(web_client(settings, retries=False), services.renderer)
+                services,
+                SlackDeliverer(web_client(settings, retries=False), services.renderer),
+                guard=SlackChannelGuard(services, client),
             )
             bolt = build_bolt(services, worker.wake)
             scheduler = Scheduler(services, platform=SlackDeliverer.platform, wake=worker.wake)

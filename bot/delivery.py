@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import replace
+from typing import Protocol
 
 from bot.delivery_types import Deliverer, DeliveryError, Dropped, Held
 from bot.digest_notices import Channels
@@ -31,10 +32,25 @@ SURFACE_OF = {
 }
 
 
+class ChannelGuard(Protocol):
+    """The platform's word on whether a channel may hold case details now."""
+
+    async def ensure_safe(self, channel: str) -> None:
+        """Raise Held unless case details may be posted in `channel` now."""
+        ...
+
+    async def revisit(self) -> None:
+        """Check again the channels found unsafe, releasing what they hold if safe now."""
+        ...
+
+
 class OutboxWorker:
-    def __init__(self, services: Services, deliverer: Deliverer) -> None:
+    def __init__(
+        self, services: Services, deliverer: Deliverer, guard: ChannelGuard | None = None
+    ) -> None:
         self._services = services
         self._deliverer = deliverer
+        self._guard = guard
         self._wake = asyncio.Event()
         # How long a claimed notice is ours: past it (the process died?), another pass or
         # instance takes it over. Longer than any one send, with its time-outs.
@@ -82,9 +98,11 @@ class OutboxWorker:
             if isinstance(planned, Exception):
                 raise planned
             plan = planned
+            await self._ensure_safe(plan)
             ref = await self._send(notice, plan)
         except Held as why:
             await self._hold(notice, str(why))
+            await self._revisit()
             return 0
         except Dropped as why:
             error = f"dropped: {why}"
@@ -131,6 +149,21 @@ class OutboxWorker:
             platform=self._deliverer.platform,
             mention=self._deliverer.mention,
         )
+
+    async def _ensure_safe(self, plan: Plan) -> None:
+        """A post in a channel or thread goes only where the members are known to be safe."""
+        place = plan.thread or plan.card
+        channel = plan.channel or (place.channel if place else None)
+        if channel and self._guard is not None:
+            await self._guard.ensure_safe(channel)
+
+    async def _revisit(self) -> None:
+        if self._guard is None:
+            return
+        try:
+            await self._guard.revisit()
+        except Exception:  # a failed check leaves the messages held, to be tried again
+            log.exception("the held channels could not be checked again")
 
     async def _send(self, notice: NoticeRecord, plan: Plan) -> str:
         message = replace(plan.message, notice=notice.id)

@@ -1,13 +1,15 @@
-"""Channel safety: whether the bot may still post case details in a channel."""
+"""Channel safety: whether the bot may still post case details in a channel, and when that was
+last checked against the platform (a short-lived verdict, kept for every instance)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChannelSafetyRow
+from storage.models import ChannelSafetyRow, DatabaseMarkRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +18,15 @@ class ChannelState:
     safe: bool
     reason: str
     since: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCheck:
+    """The last check of a channel's members: its verdict, and the directory it was made with."""
+
+    safe: bool
+    directory: str  # a fingerprint of the people the bot served then
+    at: dt.datetime
 
 
 class ChannelRepository:
@@ -42,3 +53,32 @@ class ChannelRepository:
             return False
         row.safe, row.reason, row.since = safe, reason[:200], now
         return True
+
+    async def last_check(self, channel: str) -> ChannelCheck | None:
+        row = await self._session.get(DatabaseMarkRow, _check_name(channel))
+        if row is None:
+            return None
+        verdict, _, directory = row.value.partition(" ")
+        return ChannelCheck(verdict == "safe", directory, row.marked_at)
+
+    async def record_check(
+        self, channel: str, *, safe: bool, directory: str, now: dt.datetime
+    ) -> None:
+        value = f"{'safe' if safe else 'unsafe'} {directory}"[:200]
+        row = await self._session.get(DatabaseMarkRow, _check_name(channel))
+        if row is None:
+            self._session.add(
+                DatabaseMarkRow(name=_check_name(channel), value=value, marked_at=now)
+            )
+        else:
+            row.value, row.marked_at = value, now
+
+    async def forget_check(self, channel: str) -> None:
+        """The channel changed (a member came or left, it was shared): check it again."""
+        await self._session.execute(
+            delete(DatabaseMarkRow).where(DatabaseMarkRow.name == _check_name(channel))
+        )
+
+
+def _check_name(channel: str) -> str:
+    return f"checked:{channel}"[:32]

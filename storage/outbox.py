@@ -107,12 +107,13 @@ class OutboxRepository:
         )
 
     async def release_channel_messages(self, *, now: dt.datetime) -> None:
-        """Make held channel and thread messages due now (their channel is safe again)."""
+        """Make held channel and thread messages (and card updates) due now (their channel is
+        safe again)."""
         await self._session.execute(
             update(NoticeRow)
             .where(
                 NoticeRow.status == PENDING,
-                NoticeRow.destination.in_(("channel", "thread")),
+                NoticeRow.destination.in_(("channel", "thread", "card")),
                 NoticeRow.next_attempt_at > now,
             )
             .values(next_attempt_at=now)

@@ -169,6 +169,7 @@ class SlackStandIn(FileUploads):
         return user
 
     def set_channel(self, channel_id: str, **props: Any) -> None:
+        """Change what conversations.info says (is_private, is_ext_shared, is_shared, ...)."""
         self._channel_props[channel_id].update(props)
 
     def set_channel_missing(self, channel_id: str, missing: bool = True) -> None:
@@ -606,7 +607,9 @@ class SlackStandIn(FileUploads):
             "is_group": False,
             "is_im": ch[0] == "D",
             "is_mpim": ch[0] == "G",
-            "is_private": ch[0] in "DG",
+            # The bot's channels are private ones: a channel is private unless a test says
+            # otherwise with set_channel(id, is_private=False).
+            "is_private": True,
             "is_archived": False,
             "is_general": False,
             "is_shared": False,

@@ -1,26 +1,35 @@
-"""Slack events about people, the coordination channel and the case threads: translated into
-the core's facts."""
+"""Slack events about people, the two channels (coordination, Chairs') and the case threads:
+translated into the core's facts."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
-from commands.channel_safety import ChannelFacts, assess
+from commands.channel_safety import ChannelFacts, assess, forget
 from commands.discussion import ThreadReply, keep_message
 
 # Messages people write: a reply also sent to the channel, and one with a file attached. Every
 # other subtype (bot_message, message_changed, message_deleted, channel_join, ...) is not one.
 PEOPLES_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+# Messages Slack posts when a channel changes in a way that matters to its safety.
+# (Joins and leaves come as member_joined_channel and member_left_channel.)
+CHANNEL_CHANGES = frozenset({"channel_convert_to_private", "channel_convert_to_public"})
+
+log = logging.getLogger(__name__)
 
 
 class SlackFacts:
-    """Reads what Slack knows about the coordination channel (for `/reprisal channel-check`)."""
+    """Reads what Slack knows about a channel: its members, whether it is private or shared."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -37,18 +46,36 @@ class SlackFacts:
         return await self._services.actor_for_slack_user(user_id) is None
 
     async def channel(self, client: AsyncWebClient) -> ChannelFacts:
-        channel = self._services.directory.coordination_channel
-        info = await client.conversations_info(channel=channel)
-        shared = bool(info["channel"].get("is_ext_shared"))
-        outsiders = 0
+        """The coordination channel now (for `/reprisal channel-check`)."""
+        return await self.inspect(self._services.directory.coordination_channel, client)
+
+    async def inspect(
+        self,
+        channel: str,
+        client: AsyncWebClient,
+        *,
+        joined: str | None = None,
+        left: str | None = None,
+    ) -> ChannelFacts:
+        """`channel` now; `joined` and `left` (from the event that asked) are counted in or out
+        whatever the member list, which may lag behind the event."""
+        info = (await client.conversations_info(channel=channel))["channel"]
+        shared = any(info.get(flag) for flag in ("is_ext_shared", "is_shared", "is_org_shared"))
+        public = not info.get("is_private")
+        members = set(await self._members(channel, client)) | ({joined} if joined else set())
+        members.discard(left or "")
+        outsiders = sum([await self.is_outsider(member, client) for member in sorted(members)])
+        return ChannelFacts(channel, shared_externally=shared, outsiders=outsiders, public=public)
+
+    async def _members(self, channel: str, client: AsyncWebClient) -> list[str]:
+        found: list[str] = []
         cursor = None
         while True:
             page = await client.conversations_members(channel=channel, cursor=cursor, limit=200)
-            for member in page["members"]:
-                outsiders += await self.is_outsider(member, client)
+            found.extend(str(member) for member in page["members"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
-                return ChannelFacts(channel, shared_externally=shared, outsiders=outsiders)
+                return found
 
 
 def register_events(
@@ -56,27 +83,52 @@ def register_events(
 ) -> None:
     core = services.core("slack")
 
+    def watched(channel: object) -> bool:
+        directory = services.directory
+        return channel in (directory.coordination_channel, directory.chairs_channel)
+
+    async def recheck(
+        channel: str, client: Any, *, shared: bool = False, **change: str | None
+    ) -> None:
+        """Something changed in one of our channels: judge it again now, from Slack's facts
+        (and the event's, which Slack's lists may not show yet). If Slack cannot be asked, the
+        old verdict is forgotten: the next post asks again."""
+        await forget(channel, core=core)
+        try:
+            found = await facts.inspect(channel, client, **change)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as problem:
+            log.warning("channel %s could not be checked after a change: %s", channel, problem)
+            joined = change.get("joined")
+            outsiders = int(bool(joined) and await facts.is_outsider(str(joined), client))
+            if not (outsiders or shared):
+                return
+            found = ChannelFacts(channel, shared_externally=shared, outsiders=outsiders)
+        if shared:
+            found = dataclasses.replace(found, shared_externally=True)
+        await assess(found, core=core)
+        wake()
+
     @app.event("member_joined_channel")
     async def on_member_joined(body: dict, event: dict, client: Any) -> None:
-        await once(services, body, lambda: _member_joined(event, client))
+        if watched(event.get("channel")):
+            joined = str(event.get("user") or "") or None
+            await once(services, body, lambda: recheck(event["channel"], client, joined=joined))
 
-    async def _member_joined(event: dict, client: Any) -> None:
-        channel = event.get("channel")
-        if channel != services.directory.coordination_channel:
-            return
-        if await facts.is_outsider(str(event.get("user")), client):
-            await assess(ChannelFacts(channel, shared_externally=False, outsiders=1), core=core)
-            wake()
+    @app.event("member_left_channel")
+    async def on_member_left(body: dict, event: dict, client: Any) -> None:
+        if watched(event.get("channel")):
+            left = str(event.get("user") or "") or None
+            await once(services, body, lambda: recheck(event["channel"], client, left=left))
 
     @app.event("channel_shared")
-    async def on_channel_shared(body: dict, event: dict) -> None:
-        await once(services, body, lambda: _channel_shared(event))
+    async def on_channel_shared(body: dict, event: dict, client: Any) -> None:
+        if watched(event.get("channel")):
+            await once(services, body, lambda: recheck(event["channel"], client, shared=True))
 
-    async def _channel_shared(event: dict) -> None:
-        channel = event.get("channel")
-        if channel == services.directory.coordination_channel:
-            await assess(ChannelFacts(channel, shared_externally=True, outsiders=0), core=core)
-            wake()
+    @app.event("channel_unshared")
+    async def on_channel_unshared(body: dict, event: dict, client: Any) -> None:
+        if watched(event.get("channel")):
+            await once(services, body, lambda: recheck(event["channel"], client))
 
     @app.event("user_change")
     async def on_user_change(body: dict, event: dict) -> None:
@@ -88,9 +140,14 @@ def register_events(
             await services.roster.deactivate(str(user.get("id")), services.uow)
         else:
             await services.roster.reactivate(str(user.get("id")), services.uow)
+        for channel in (services.directory.coordination_channel, services.directory.chairs_channel):
+            await forget(channel, core=core)
 
     @app.event("message")
-    async def on_message(body: dict, event: dict) -> None:
+    async def on_message(body: dict, event: dict, client: Any) -> None:
+        if event.get("subtype") in CHANNEL_CHANGES and watched(event.get("channel")):
+            await once(services, body, lambda: recheck(event["channel"], client))
+            return
         reply = thread_reply(event, services.directory.coordination_channel)
         if reply is not None:
             await once(services, body, lambda: _thread_reply(reply))

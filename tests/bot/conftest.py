@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,8 +113,11 @@ async def running_bot(
     engine = create_engine(database_url)
     await upgrade(engine)
     await engine.dispose()
+    # The audit trail's checkpoints go beside a SQLite database; a PostgreSQL one's here.
+    anchors = Path(tempfile.mkdtemp(prefix="reprisal-checkpoints-"))
     settings = load_settings(
         {
+            "REPRISAL_BOT_AUDIT_CHECKPOINTS": str(anchors / "audit-checkpoints"),
             "REPRISAL_BOT_DATABASE_URL": database_url,
             "REPRISAL_BOT_DIRECTORY": str(directory),
             "SLACK_API_URL": slack.base_url,
@@ -136,6 +141,7 @@ async def running_bot(
             yield BotUnderTest(f"http://127.0.0.1:{port}", slack, app, http, clock)
     finally:
         await runner.cleanup()
+        shutil.rmtree(anchors, ignore_errors=True)
 
 
 @pytest.fixture

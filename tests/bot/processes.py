@@ -6,6 +6,8 @@ import asyncio
 import os
 import socket
 import sys
+import tempfile
+from pathlib import Path
 
 import aiohttp
 
@@ -28,7 +30,9 @@ async def prepared(database_url: str, slack: SlackStandIn, **extra: str) -> dict
     await upgrade(engine)
     await engine.dispose()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REPRISAL"))}
+    anchors = Path(tempfile.mkdtemp(prefix="reprisal-checkpoints-"))
     env.update(
+        REPRISAL_BOT_AUDIT_CHECKPOINTS=str(anchors / "audit-checkpoints"),
         REPRISAL_BOT_DATABASE_URL=database_url,
         REPRISAL_BOT_MASTER_KEY=MASTER_KEY,
         REPRISAL_BOT_DIRECTORY=str(EXAMPLE_DIRECTORY),

@@ -1,5 +1,6 @@
-"""Who may see what: the only place that decides. Pure functions of roles, case, consent and
-surface. The same rules are tabled in docs/security.md, and a test holds the two together."""
+"""Who may see what, and who may do what to a case: the only place that decides. Pure functions
+of roles, case, consent and surface (or action). The same rules are tabled in docs/security.md,
+and tests hold the two together."""
 
 from __future__ import annotations
 
@@ -107,17 +108,6 @@ def chairs_channel_visibility(case: CaseRecord) -> Visibility:
 def may_read_digest(actor: Actor) -> bool:
     """Chairs and the secretariat preview digests."""
     return actor.has(RoleKind.CHAIR) or actor.has(RoleKind.SECRETARIAT)
-
-
-def may_act(actor: Actor, case: CaseRecord) -> bool:
-    """Who records actions on a case: its focal points and alternates (the lead committee's,
-    and those it is shared with), the secretariat, and the ASG office when it may see it."""
-    for role in actor.roles:
-        if role.kind is RoleKind.CHAIR:
-            continue
-        if _for_role(role.kind, role.committee, case) is Visibility.FULL:
-            return True
-    return False
 
 
 def missing_consent_to_share(case: CaseRecord, target: str) -> str | None:

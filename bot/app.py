@@ -34,7 +34,6 @@ class Running:
     worker: OutboxWorker
     bolt: AsyncApp
     scheduler: Scheduler
-
     socket: AsyncSocketModeHandler | None = None
 
     async def slack_connection(self) -> str:
@@ -42,6 +41,7 @@ class Running:
         if self.socket is None:
             return "http"
         return "connected" if await self.socket.client.is_connected() else "disconnected"
+
 
 RUNNING = web.AppKey("running", Running)
 
@@ -76,11 +76,11 @@ def build_app(
             scheduler = Scheduler(services, platform=SlackDeliverer.platform, wake=worker.wake)
             running = app[RUNNING] = Running(services, worker, bolt, scheduler)
             socket = await connect_socket_mode(bolt, settings) if socket_mode else None
+            running.socket = socket
             stop, stop_schedules = asyncio.Event(), asyncio.Event()
             delivering = asyncio.create_task(worker.run(stop))
             anchoring = asyncio.create_task(anchor_periodically(services, stop))
             scheduling = asyncio.create_task(
-            running.socket = socket
                 scheduler.run(stop_schedules) if settings.scheduler else stop_schedules.wait()
             )
             try:

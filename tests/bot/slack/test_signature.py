@@ -45,8 +45,10 @@ async def test_health_endpoint_reports_the_database_scheduler_and_backlog(
     assert await response.json() == {
         "status": "ok",
         "database": "ok",
+        "slack": "http",  # Slack posts to us; in Socket Mode: connected or disconnected
         "scheduler": "off",  # this test's bot runs no schedules (REPRISAL_BOT_SCHEDULER=off)
         "outbox_backlog": 0,
+        "people_unresolved": 0,
     }
 
 

@@ -36,7 +36,8 @@ class ChannelGuard(Protocol):
     """The platform's word on whether a channel may hold case details now."""
 
     async def ensure_safe(self, channel: str) -> None:
-        """Raise Held unless case details may be posted in `channel` now."""
+        """Raise Held unless case details may be posted in `channel` now (DeliveryError if
+        that cannot be known now)."""
         ...
 
     async def revisit(self) -> None:

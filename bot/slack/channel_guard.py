@@ -9,7 +9,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery_types import Held
+from bot.delivery_types import DeliveryError, Held
 from bot.services import Services
 from bot.slack.events import SlackFacts
 from commands.channel_safety import assess, recent
@@ -23,7 +23,8 @@ class SlackChannelGuard:
         self._core = services.core("slack")
 
     async def ensure_safe(self, channel: str) -> None:
-        """Held unless case details may be posted in `channel` now."""
+        """Held unless case details may be posted in `channel` now; a transient DeliveryError
+        if Slack cannot be asked."""
         # A directory file changed since the last post counts before the verdict is reused.
         await self._services.roster.refresh(self._services.uow)
         checked = await recent(channel, core=self._core)
@@ -31,8 +32,10 @@ class SlackChannelGuard:
             try:
                 facts = await self._facts.inspect(channel, self._client)
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as problem:
-                reason = problem.response.get("error") if isinstance(problem, SlackApiError) else ""
-                raise Held(f"the channel could not be checked: {reason or 'no answer'}") from None
+                # Not known to be safe, so not posted: retried later, like a failed post.
+                raise DeliveryError(
+                    f"the channel could not be checked: {_why(problem)}", transient=True
+                ) from None
             checked = await assess(facts, core=self._core)
         if not checked.safe:
             raise Held(f"the channel is not safe: {checked.reason}")
@@ -44,5 +47,11 @@ class SlackChannelGuard:
             async with self._services.uow() as uow:
                 unsafe = not (await uow.channels.state(channel)).safe
             if unsafe:
-                with contextlib.suppress(Held):
+                with contextlib.suppress(Held, DeliveryError):
                     await self.ensure_safe(channel)
+
+
+def _why(problem: Exception) -> str:
+    if isinstance(problem, SlackApiError):
+        return str(problem.response.get("error") or f"http {problem.response.status_code}")
+    return type(problem).__name__

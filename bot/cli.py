@@ -291,18 +291,18 @@ def _db_current(options: argparse.Namespace, settings: Settings) -> int:
 
 
 def _directory_check(options: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+
+    from bot.directory_schedules import describe_schedules
+
     directory = load_directory(options.file)
     print(format_roster(directory))
+    now = dt.datetime.now(dt.UTC)
+    print("", *describe_schedules(directory.schedules, directory.timezone, now), sep="\n")
     print(f"{options.file}: valid, {len(directory.people)} people.")
     return 0
 
 
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-if __name__ == "__main__":
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -312,4 +312,10 @@ def _version() -> str:
         return "(not installed)"
 
 
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
     raise SystemExit(main())

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.scheduler_triggers import cron_trigger
+from bot.scheduler_triggers import cron_trigger, next_fire_times
 
 # The first working day of each month at 09:00: days 1 to 3 that are weekdays; the digest
 # ledger keeps only the first of them for each month.
@@ -54,6 +55,16 @@ def parse_schedules(
             problems,
         ),
     )
+
+
+def describe_schedules(schedules: Schedules, timezone: str, now: dt.datetime) -> list[str]:
+    """One line per schedule: its crontab and its next three times, with weekdays, in `timezone`."""
+    lines = []
+    for name, expression in (("digest", schedules.digest), ("reminders", schedules.reminders)):
+        times = next_fire_times(cron_trigger(expression, timezone), now, 3)
+        shown = "; ".join(t.strftime("%a %Y-%m-%d %H:%M %Z") for t in times) or "never"
+        lines.append(f'Schedule {name} "{expression}" ({timezone}) next runs: {shown}')
+    return lines
 
 
 def _table(

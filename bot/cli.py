@@ -157,6 +157,9 @@ def _digest_parsers(verbs: Any) -> None:
         action="store_true",
         help="queue the month's digests for every Chair and both channels (once per month)",
     )
+    digest.add_argument(
+        "--demo", action="store_true", help="with --send: send even from a demo database"
+    )
     digest.set_defaults(
         run=lambda options, settings: asyncio.run(
             digest_cli.digest(
@@ -167,6 +170,7 @@ def _digest_parsers(verbs: Any) -> None:
                 send=options.send,
                 charts_dir=options.charts,
                 write=_write,
+                demo=options.demo,
             )
         )
     )

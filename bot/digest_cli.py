@@ -19,6 +19,7 @@ from digests.model import Audience
 from digests.periods import BadMonth, Period, parse_month, previous_month
 from digests.preview import listed_references
 from digests.queue import queue_digests
+from storage.marks import DEMO
 from storage.uow import UnitOfWork
 
 Write = Callable[[str], None]
@@ -37,13 +38,17 @@ async def digest(
     send: bool,
     charts_dir: Path | None,
     write: Write,
+    demo: bool = False,
 ) -> int:
+    """Write a month's digest for one reader, or with `send` queue it for everyone (on a demo
+    database only if `demo` says so)."""
     # The one key rule: a trial's local key file serves if it exists, but is not created here.
     keyring, _ = load_keyring(settings, local_fallback=False)
     services = await build_services(settings, keyring)
     try:
         period = _period(month, services)
         if send:
+            await _refuse_demo(services, demo)
             return await _queue(services, period, write)
         audience, actor = await _reader(services, reader)
         request = DigestRequest(
@@ -101,6 +106,16 @@ async def _reader(services: Services, reader: str) -> tuple[Audience, Actor | No
     return Audience.CHAIR, actor_of(stored)
 
 
+async def _refuse_demo(services: Services, demo: bool) -> None:
+    async with services.uow() as uow:
+        marked = await uow.marks.get(DEMO) is not None
+    if marked and not demo:
+        raise DigestUsage(
+            "this database holds demo data (`reprisal-bot demo-data`): sending its digests would"
+            " message the directory's real Chairs and channels. Add --demo to send them anyway"
+        )
+
+
 async def _queue(services: Services, period: Period, write: Write) -> int:
     """Queue the month's digests through the ledger: what went out before is not sent again."""
     async with services.uow() as uow:
@@ -142,12 +157,16 @@ async def demo_data(
     try:
         async with services.uow() as uow:
             existing = await uow.cases.count()
-        if existing and not add:
-            write(
-                f"This database already holds {existing} cases: synthetic ones would mix with"
-                " them. Point REPRISAL_BOT_DATABASE_URL at an empty database, or add --add.\n"
-            )
-            return 2
+            if existing and not add:
+                write(
+                    f"This database already holds {existing} cases: synthetic ones would mix"
+                    " with them. Point REPRISAL_BOT_DATABASE_URL at an empty database, or add"
+                    " --add.\n"
+                )
+                return 2
+            # Marked first: even a half-filled demo database keeps `serve` from messaging.
+            await uow.marks.put(DEMO, f"demo-data --seed {seed}", now=services.clock.now())
+            await uow.commit()
         await generate(services, cases, seed=seed, months=months, write=lambda t: write(t + "\n"))
     finally:
         await services.close()

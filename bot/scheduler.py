@@ -18,6 +18,7 @@ from bot.services import Services
 from commands.reminders import queue_reminders
 from digests.periods import previous_month
 from digests.queue import queue_digests
+from storage.marks import DEMO
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,14 @@ class Scheduler:
         self._leadership = leadership or leadership_for(services.engine)
         self._poll = services.settings.leader_poll_seconds
         self.leading = False
+        self.on_demo = False  # the database is a demo's and the schedules do not run on it
 
     @property
     def role(self) -> str:
         if not self._services.settings.scheduler:
             return "off"
+        if self.on_demo:
+            return "off-demo"
         return "leader" if self.leading else "standby"
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -120,7 +124,7 @@ class Scheduler:
 
     def _guarded(self, job: Callable[[], object]) -> Callable[[], object]:
         async def run() -> None:
-            if not self.leading:
+            if not self.leading or await self._refused_as_demo():
                 return
             try:
                 await job()  # type: ignore[misc]
@@ -131,7 +135,7 @@ class Scheduler:
 
     async def _check_leadership(self, jobs: AsyncIOScheduler) -> None:
         try:
-            leads = await self._leadership.try_lead()
+            leads = not await self._refused_as_demo() and await self._leadership.try_lead()
         except Exception:
             log.warning("cannot reach the database to check the scheduler lock")
             leads = False
@@ -149,6 +153,23 @@ class Scheduler:
             log.warning("this instance no longer runs the schedules")
             self._set_leading(False)
             jobs.pause()
+
+    async def _refused_as_demo(self) -> bool:
+        """True if `demo-data` filled this database and REPRISAL_BOT_SCHEDULER is not `demo`:
+        its cases are fictional, but the directory's people are real."""
+        if self._services.settings.scheduler_on_demo:
+            return False
+        async with self._services.uow() as uow:
+            demo = await uow.marks.get(DEMO) is not None
+        if demo and not self.on_demo:
+            log.warning(
+                "the schedules (digests, reminders) do not run: this database holds demo data "
+                "(`reprisal-bot demo-data`) and they would message the directory's real people."
+                " To run them anyway, set REPRISAL_BOT_SCHEDULER=demo."
+            )
+            await self._leadership.release()  # another instance may run them instead
+        self.on_demo = demo
+        return demo
 
     def _set_leading(self, leading: bool) -> None:
         self.leading = leading

@@ -33,6 +33,7 @@ class Settings:
     outbox_lease_seconds: float = 30.0
     leader_poll_seconds: float = 15.0
     scheduler: bool = True  # off: this instance never runs the schedules (it still serves)
+    scheduler_on_demo: bool = False  # demo: it runs them even on a demo database
     log_level: str = "INFO"
     audit_checkpoints: Path | None = None  # None: beside the SQLite database (see below)
 
@@ -59,6 +60,7 @@ def load_settings(
     if env_file is not None and env_file.is_file():
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
+    scheduler = _switch("REPRISAL_BOT_SCHEDULER", values.get("REPRISAL_BOT_SCHEDULER"))
     return Settings(
         database_url=_database_url(values.get("REPRISAL_BOT_DATABASE_URL") or DEFAULT_URL),
         directory_path=Path(values.get("REPRISAL_BOT_DIRECTORY") or "directory.toml"),
@@ -76,7 +78,8 @@ def load_settings(
             values.get("REPRISAL_BOT_LEADER_POLL_SECONDS"),
             default=15.0,
         ),
-        scheduler=_switch("REPRISAL_BOT_SCHEDULER", values.get("REPRISAL_BOT_SCHEDULER")),
+        scheduler=scheduler != "off",
+        scheduler_on_demo=scheduler == "demo",
         log_level=_log_level(values.get("REPRISAL_BOT_LOG_LEVEL") or "INFO"),
         audit_checkpoints=_path(values.get("REPRISAL_BOT_AUDIT_CHECKPOINTS")),
     )
@@ -139,11 +142,12 @@ def _seconds(name: str, value: str | None, default: float = 30.0) -> float:
     return seconds
 
 
-def _switch(name: str, value: str | None) -> bool:
+def _switch(name: str, value: str | None) -> str:
+    """on (the default), off, or demo (on, even on a database `demo-data` filled)."""
     text = (value or "on").strip().lower()
-    if text not in ("on", "off"):
-        raise SettingsError(f"{name} must be on or off, not {value!r}.")
-    return text == "on"
+    if text not in ("on", "off", "demo"):
+        raise SettingsError(f"{name} must be on, off or demo, not {value!r}.")
+    return text
 
 
 def _log_level(level: str) -> str:

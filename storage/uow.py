@@ -15,6 +15,7 @@ from storage.digest_queries import DigestQueries
 from storage.engine import checkpoint, writer_lock
 from storage.ledgers import LedgerRepository
 from storage.links import LinkRepository
+from storage.marks import MarkRepository
 from storage.messages import MessageRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -36,6 +37,7 @@ class UnitOfWork:
     ledgers: LedgerRepository
     links: LinkRepository
     messages: MessageRepository
+    marks: MarkRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: KeyRing) -> None:
         self._sessions = sessions
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.ledgers = LedgerRepository(session)
         self.links = LinkRepository(session)
         self.messages = MessageRepository(session, self._keyring)
+        self.marks = MarkRepository(session)
         return self
 
     async def __aexit__(

@@ -3,13 +3,17 @@ numbered like real ones, coherent with the vocabulary and the lifecycle, and rep
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
+import signal
+import sys
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -20,12 +24,16 @@ from commands import report
 from commands import vocabulary as v
 from commands.roles import RoleKind
 from storage.crypto import KeyRing
-from storage.engine import create_engine
+from storage.engine import create_engine, session_factory
 from storage.models import CaseActionRow, CaseRow, TargetRow
 from storage.records import CaseRecord
 from storage.reference import CommitteeCode
 from storage.schema import upgrade
-from tests.conftest import EXAMPLE_DIRECTORY, FrozenClock
+from storage.uow import UnitOfWork
+from tests.bot.processes import free_port, prepared, wait_healthy
+from tests.bot.test_cli import run_cli
+from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT, FrozenClock
+from tests.slack_standin import SlackStandIn
 
 CASES = 200
 
@@ -248,3 +256,108 @@ def a_report(today: dt.date) -> dict[str, str | list[str]]:
         "urgency": "normal",
         "confidentiality": "restricted",
     }
+
+
+async def notices_of(database_url: str, kind: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(session_factory(engine), KeyRing.parse(MASTER_KEY)) as uow:
+            return len(await uow.outbox.of_kind(kind))
+    finally:
+        await engine.dispose()
+
+
+async def serve(env: dict[str, str], log: Path) -> tuple[asyncio.subprocess.Process, str]:
+    """`reprisal-bot serve` with its log in `log`; the process and its URL once healthy."""
+    port = free_port()
+    with log.open("ab") as stderr:
+        server = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *("-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)),
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        return server, await wait_healthy(port)
+    except AssertionError:
+        server.kill()
+        raise
+
+
+async def role_once_decided(url: str) -> str:
+    """The scheduler's role in /healthz once it is more than `standby` (or after 20 s)."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            async with http.get(f"{url}/healthz") as answer:
+                role = str((await answer.json())["scheduler"])
+            if role != "standby":
+                return role
+            await asyncio.sleep(0.2)
+    return role
+
+
+async def stopped(server: asyncio.subprocess.Process) -> None:
+    server.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(server.wait(), 20)
+
+
+def digests_posted(slack: SlackStandIn) -> list[str]:
+    """The conversations that received a digest's first message."""
+    return [
+        call.params["channel"]
+        for call in slack.calls_to("chat.postMessage")
+        if ((call.params.get("metadata") or {}).get("event_payload") or {}).get("part") == 0
+    ]
+
+
+async def test_serve_runs_no_schedules_on_a_demo_database_unless_told_to(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with SlackStandIn() as slack:
+        env = await prepared(
+            database_url, slack, REPRISAL_BOT_SCHEDULER="on", REPRISAL_BOT_LEADER_POLL_SECONDS="1"
+        )
+        filled = await asyncio.to_thread(
+            run_cli, "demo-data", "--cases", "60", "--months", "3", database_url=database_url
+        )
+        assert filled.returncode == 0, filled.stderr
+        log = tmp_path / "serve.log"
+        server, url = await serve(env, log)
+        try:
+            assert await role_once_decided(url) == "off-demo"
+            await asyncio.sleep(2)  # a few leadership checks later: still nothing
+        finally:
+            await stopped(server)
+        assert await notices_of(database_url, "digest") == 0
+        assert await notices_of(database_url, "reminder") == 0
+        assert digests_posted(slack) == []
+        lines = log.read_text().splitlines()
+        warnings = [line for line in lines if "WARNING bot.scheduler" in line]
+        assert len(warnings) == 1 and "REPRISAL_BOT_SCHEDULER=demo" in warnings[0], warnings
+
+        server, url = await serve(env | {"REPRISAL_BOT_SCHEDULER": "demo"}, log)
+        try:
+            assert await role_once_decided(url) == "leader"
+            for _ in range(100):
+                if "C0CHAIRS1" in digests_posted(slack):
+                    break
+                await asyncio.sleep(0.2)
+        finally:
+            await stopped(server)
+        assert "C0CHAIRS1" in digests_posted(slack) and "C0COORD01" in digests_posted(slack)
+        assert await notices_of(database_url, "reminder") > 0
+
+
+async def test_digest_send_refuses_a_demo_database_without_demo(database_url: str) -> None:
+    done = await asyncio.to_thread(run_cli, "db", "upgrade", database_url=database_url)
+    assert done.returncode == 0, done.stderr
+    done = await asyncio.to_thread(run_cli, "demo-data", "--cases", "20", database_url=database_url)
+    assert done.returncode == 0, done.stderr
+    refused = await asyncio.to_thread(run_cli, "digest", "--send", database_url=database_url)
+    assert refused.returncode == 2 and "demo data" in refused.stderr and "--demo" in refused.stderr
+    assert await notices_of(database_url, "digest") == 0
+    sent = await asyncio.to_thread(run_cli, "digest", "--send", "--demo", database_url=database_url)
+    assert sent.returncode == 0 and "Queued the" in sent.stdout, sent.stderr
+    assert await notices_of(database_url, "digest") > 0

@@ -47,9 +47,9 @@ async def test_the_digest_in_each_format(demo: str) -> None:
 
 
 async def test_send_queues_a_month_once_and_bad_input_gets_one_clear_line(demo: str) -> None:
-    first = await cli("digest", "--month", "2026-10", "--send", database_url=demo)
+    first = await cli("digest", "--month", "2026-10", "--send", "--demo", database_url=demo)
     assert first.returncode == 0 and "Queued the October 2026 digest" in first.stdout
-    second = await cli("digest", "--month", "2026-10", "--send", database_url=demo)
+    second = await cli("digest", "--month", "2026-10", "--send", "--demo", database_url=demo)
     assert "all queued before: nothing new to send" in second.stdout
     bad = await cli("digest", "--month", "2026-13", database_url=demo)
     assert bad.returncode == 2 and "YYYY-MM" in bad.stderr and "Traceback" not in bad.stderr

@@ -124,10 +124,11 @@ class Scheduler:
 
     def _guarded(self, job: Callable[[], object]) -> Callable[[], object]:
         async def run() -> None:
-            if not self.leading or await self._refused_as_demo():
+            if not self.leading:
                 return
             try:
-                await job()  # type: ignore[misc]
+                if not await self._refused_as_demo():
+                    await job()  # type: ignore[misc]
             except Exception:
                 log.exception("scheduled job failed; it runs again at its next time")
 

@@ -76,7 +76,7 @@ def run_one(engine: str, size: int) -> dict:
 
 async def measure(url: str) -> dict:
     """In a fresh process: build each audience's digest of last month, twice (cold, warm)."""
-    from bot.directory import load_directory
+    from bot.directory.load import load_directory
     from bot.keys import load_keyring
     from bot.services import build_services
     from bot.settings import load_settings

@@ -1,5 +1,5 @@
 """How long finding a schedule's last due time takes: the old walk over every fire time of the
-62-day look-back against the bisection in bot/scheduler_triggers.py. CPU only, no database.
+62-day look-back against the bisection in bot/schedules/triggers.py. CPU only, no database.
 
     python -m bench.last_due [--repeat 3]
 
@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.directory_schedules import DEFAULT_DIGEST_SCHEDULE, DEFAULT_REMINDER_SCHEDULE
-from bot.scheduler_triggers import LOOK_BACK, cron_trigger, last_due
+from bot.schedules.settings import DEFAULT_DIGEST_SCHEDULE, DEFAULT_REMINDER_SCHEDULE
+from bot.schedules.triggers import LOOK_BACK, cron_trigger, last_due
 
 ZONE = "Europe/Zurich"
 NOW = dt.datetime(2026, 9, 15, 10, 30, 12, tzinfo=dt.UTC)

@@ -12,15 +12,15 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from bot.checkpoints import anchor_periodically
-from bot.delivery import OutboxWorker
+from bot.delivery.worker import OutboxWorker
 from bot.logs import quiet_platform_loggers
-from bot.scheduler import Scheduler
+from bot.schedules.checkpoints import anchor_periodically
+from bot.schedules.scheduler import Scheduler
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.slack.bolt import build_bolt, web_client
-from bot.slack.channel_guard import SlackChannelGuard
-from bot.slack.deliverer import SlackDeliverer
+from bot.slack.delivery.channel_guard import SlackChannelGuard
+from bot.slack.delivery.deliverer import SlackDeliverer
 from bot.slack.http import dispatch
 from bot.slack.people import lookups, resolve_people
 from bot.slack.socket import connect_socket_mode

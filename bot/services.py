@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.background import Background
-from bot.checkpoints import anchor
-from bot.directory import Directory, Person, load_directory
+from bot.delivery.background import Background
+from bot.directory.load import Directory, Person, load_directory
+from bot.directory.roster import Resolve, Roster
 from bot.metrics import Metrics
-from bot.rendering import Renderer
-from bot.roster import Resolve, Roster
+from bot.rendering.renderer import Renderer
+from bot.schedules.checkpoints import anchor
 from bot.settings import Settings
 from commands.invocation import Clock, Core
 from commands.roles import Actor

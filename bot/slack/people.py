@@ -1,6 +1,6 @@
 """Match the directory with Slack: e-mail entries get their user id (users.lookupByEmail), and
 accounts Slack reports as deactivated (users.info) are left out. A rate-limited look-up waits and
-is tried again; whoever is still unmatched is asked about again later (bot/roster.py)."""
+is tried again; whoever is still unmatched is asked about again later (bot/directory/roster.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.directory import Directory, Person
-from bot.roster import Unreachable
+from bot.directory.load import Directory, Person
+from bot.directory.roster import Unreachable
 from bot.settings import Settings
 from bot.slack.bolt import web_client
 

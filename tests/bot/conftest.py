@@ -18,7 +18,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import RUNNING, Running, build_app
-from bot.directory import load_directory
+from bot.directory.load import load_directory
 from bot.settings import load_settings
 from storage.crypto import KeyRing
 from storage.engine import create_engine

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 from matplotlib.patches import Rectangle
 
-from bot.charts import (
+from bot.rendering.charts import (
     DPI,
     NO_CASES,
     Chart,

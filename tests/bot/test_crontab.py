@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.directory import DirectoryError, parse_directory
-from bot.directory_schedules import DEFAULT_DIGEST_SCHEDULE, DEFAULT_REMINDER_SCHEDULE
-from bot.scheduler_triggers import LOOK_BACK, cron_trigger, last_due, next_fire_times
+from bot.directory.load import DirectoryError, parse_directory
+from bot.schedules.settings import DEFAULT_DIGEST_SCHEDULE, DEFAULT_REMINDER_SCHEDULE
+from bot.schedules.triggers import LOOK_BACK, cron_trigger, last_due, next_fire_times
 from tests.bot.test_cli import run_cli
 from tests.conftest import EXAMPLE_DIRECTORY
 

@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.demo_data import DemoSummary, generate
+from bot.cli.demo_data import DemoSummary, generate
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from commands import report
@@ -334,7 +334,7 @@ async def test_serve_runs_no_schedules_on_a_demo_database_unless_told_to(
         assert await notices_of(database_url, "reminder") == 0
         assert digests_posted(slack) == []
         lines = log.read_text().splitlines()
-        warnings = [line for line in lines if "WARNING bot.scheduler" in line]
+        warnings = [line for line in lines if "WARNING bot.schedules.scheduler" in line]
         assert len(warnings) == 1 and "REPRISAL_BOT_SCHEDULER=demo" in warnings[0], warnings
 
         server, url = await serve(env | {"REPRISAL_BOT_SCHEDULER": "demo"}, log)

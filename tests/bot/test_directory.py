@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.directory import (
+from bot.directory.load import (
     DEFAULT_REPLY_DUE_DAYS,
     DEFAULT_TIMEZONE,
     Directory,

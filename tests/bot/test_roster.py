@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from bot.directory import load_directory
+from bot.directory.load import load_directory
 from bot.slack.people import RATE_LIMIT_RETRIES
 from tests.bot.conftest import running_bot
 from tests.bot.slack.report_payloads import ANA, IVAN, submission

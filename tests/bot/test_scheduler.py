@@ -10,9 +10,9 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from bot.directory import load_directory
-from bot.leadership import AdvisoryLockLeadership
-from bot.scheduler import Scheduler
+from bot.directory.load import load_directory
+from bot.schedules.leadership import AdvisoryLockLeadership
+from bot.schedules.scheduler import Scheduler
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from commands.roles import RoleKind

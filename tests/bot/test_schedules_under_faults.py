@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.directory import load_directory
+from bot.directory.load import load_directory
 from commands.roles import RoleKind
 from storage.crypto import KeyRing
 from storage.engine import create_engine, session_factory

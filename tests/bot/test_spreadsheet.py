@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from bot.spreadsheet import BOM, neutralise, to_csv
+from bot.cli.spreadsheet import BOM, neutralise, to_csv
 
 
 @pytest.mark.parametrize(

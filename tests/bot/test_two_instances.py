@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from bot.directory import load_directory
+from bot.directory.load import load_directory
 from bot.services import Services, build_services
 from bot.settings import load_settings
 from storage.crypto import KeyRing
@@ -116,7 +116,8 @@ async def test_two_instances_started_together_on_a_fresh_database_both_come_up(
                         )
                     )
                 ).scalar()
-                rows = (await connection.execute(text("SELECT count(*) FROM person_roles"))).scalar()
+                count = text("SELECT count(*) FROM person_roles")
+                rows = (await connection.execute(count)).scalar()
             await engine.dispose()
             assert people == len(load_directory(EXAMPLE_DIRECTORY).people)
             assert rows == roles  # no role stored twice

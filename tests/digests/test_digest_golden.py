@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest_notices import audience_note
-from bot.rendering import Renderer
-from bot.slack.digest_messages import MAX_BLOCKS, digest_messages
+from bot.delivery.digest_plans import audience_note
+from bot.rendering.renderer import Renderer
+from bot.slack.delivery.digest_messages import MAX_BLOCKS, digest_messages
 from digests.build import DigestRequest, build_digest
 from digests.model import Audience, Digest
 from digests.periods import month

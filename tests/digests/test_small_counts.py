@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.charts import render_charts
-from bot.digest_notices import audience_note
-from bot.digest_output import render_digest
-from bot.rendering import Renderer
+from bot.cli.digest_output import render_digest
+from bot.delivery.digest_plans import audience_note
+from bot.rendering.charts import render_charts
+from bot.rendering.renderer import Renderer
 from digests.build import DigestRequest, build_digest
 from digests.model import Audience, Digest
 from digests.periods import month

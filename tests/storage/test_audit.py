@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot import admin
+from bot.cli import admin
 from bot.settings import Settings
 from storage.audit import AuditEntry
 from storage.audit_chain import entry_mac, head_mac

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot.case_notices import ActionView, Progress
-from bot.notices import Saved
-from bot.rendering import Renderer
+from bot.delivery.case_plans import ActionView, Progress
+from bot.delivery.plans import Saved
+from bot.rendering.renderer import Renderer
 from commands import help as help_command
 from commands.case_forms import FIELDS as CASE_FIELDS
 from commands.case_forms import TITLES, Mode

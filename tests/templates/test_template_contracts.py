@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.notices import Saved
+from bot.delivery.plans import Saved
 from commands import policy
 from commands.form import FIELDS, NAMES_MAX, SHORT_MAX, SUMMARY_MAX
 from commands.invocation import Core, Invocation

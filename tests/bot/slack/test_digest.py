@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.directory import load_directory
+from bot.directory.load import load_directory
 from commands.roles import RoleKind
 from tests.bot.conftest import BotUnderTest, running_bot
 from tests.bot.slack.report_payloads import ANA, HANA, SAM
@@ -189,7 +189,7 @@ async def test_digests_queued_before_a_restart_go_out_once_after_it(
 
 
 def services_scheduler(services):
-    from bot.scheduler import Scheduler
+    from bot.schedules.scheduler import Scheduler
 
     return Scheduler(services, platform="slack", wake=lambda: None)
 

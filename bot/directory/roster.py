@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.directory import Directory, DirectoryError, Person, read_directory
+from bot.directory.load import Directory, DirectoryError, Person, read_directory
 from commands.invocation import Clock
 from storage.people import may_act
 from storage.records import PersonRecord

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.directory_roster import format_roster as format_roster  # re-exported
-from bot.directory_schedules import Schedules, parse_schedules
+from bot.directory.roster_text import format_roster as format_roster  # re-exported
+from bot.schedules.settings import Schedules, parse_schedules
 from commands.roles import Role, RoleKind
 from storage.reference import CommitteeCode
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bot.delivery_types import DeliveryError, Dropped, Held, Outgoing
+from bot.delivery.port import DeliveryError, Dropped, Held, Outgoing
 from commands import policy
 from commands.roles import RoleKind, actor_of
 from commands.views import view_case

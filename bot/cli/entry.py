@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot import admin, digest_cli
-from bot.digest_output import FORMATS
-from bot.directory import DirectoryError, format_roster, load_directory
+from bot.cli import admin
+from bot.cli import digest as digest_cli
+from bot.cli.digest_output import FORMATS
+from bot.directory.load import DirectoryError, format_roster, load_directory
 from bot.keys import load_keyring, require_configured_key
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -234,8 +235,8 @@ def _serve(options: argparse.Namespace, settings: Settings) -> int:
 
 
 def _shell(options: argparse.Namespace, settings: Settings) -> int:
+    from bot.console.shell import Shell
     from bot.services import build_services
-    from bot.shell import Shell
 
     directory = load_directory(settings.directory_path)
     person = directory.find(options.person)
@@ -297,7 +298,7 @@ def _db_current(options: argparse.Namespace, settings: Settings) -> int:
 def _directory_check(options: argparse.Namespace, settings: Settings) -> int:
     import datetime as dt
 
-    from bot.directory_schedules import describe_schedules
+    from bot.schedules.settings import describe_schedules
 
     directory = load_directory(options.file)
     print(format_roster(directory))

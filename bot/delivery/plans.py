@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.case_notices import (
+from bot.delivery.case_plans import (
     card_context,
     plan_action_post,
     plan_card_update,
@@ -17,8 +17,8 @@ from bot.case_notices import (
     plan_related,
     plan_related_privately,
 )
-from bot.delivery_types import DeliveryError, Dropped, Held, Outgoing
-from bot.digest_notices import Channels, plan_digest, plan_reminder
+from bot.delivery.digest_plans import Channels, plan_digest, plan_reminder
+from bot.delivery.port import DeliveryError, Dropped, Held, Outgoing
 from commands import policy
 from commands.related import LINKED, RELATED
 from commands.reminders import REMINDER

@@ -8,7 +8,7 @@ from commands.roles import Role, RoleKind
 from storage.reference import CommitteeCode, committees
 
 if TYPE_CHECKING:
-    from bot.directory import Directory, Person
+    from bot.directory.load import Directory, Person
 
 ROLE_LABELS = {
     RoleKind.FOCAL_POINT: "focal point",

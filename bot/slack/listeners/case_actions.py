@@ -9,9 +9,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.errors import incident_message
-from bot.rendering import escape_mrkdwn, slack_errors
-from bot.results import template_for
+from bot.rendering.incidents import incident_message
+from bot.rendering.renderer import escape_mrkdwn, slack_errors
+from bot.rendering.template_table import template_for
 from bot.services import Services
 from bot.slack.translate import form_values
 from commands import act

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.scheduler_triggers import cron_trigger, next_fire_times
+from bot.schedules.triggers import cron_trigger, next_fire_times
 
 # The first working day of each month at 09:00: days 1 to 3 that are weekdays; the digest
 # ledger keeps only the first of them for each month.

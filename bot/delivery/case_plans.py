@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bot.delivery_types import DeliveryError, Dropped, Outgoing
+from bot.delivery.port import DeliveryError, Dropped, Outgoing
 from commands import policy
 from commands import vocabulary as v
 from commands.history import action_label, shared_name

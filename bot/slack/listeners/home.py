@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.errors import incident_message
-from bot.results import TEMPLATE_OF
+from bot.rendering.incidents import incident_message
+from bot.rendering.template_table import TEMPLATE_OF
 from bot.services import Services
 from commands import home
 from commands.errors import CommandError

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.rendering import Renderer
-from bot.slack.digest_messages import digest_messages
+from bot.rendering.renderer import Renderer
+from bot.slack.delivery.digest_messages import digest_messages
 from digests.model import Digest
 
 if TYPE_CHECKING:
-    from bot.charts import Chart
+    from bot.rendering.charts import Chart
 
 FORMATS = ("markdown", "html", "slack-json")
 
@@ -41,7 +41,9 @@ def render_digest(
         blocks = renderer.json("slack/digest.blocks.json.j2", **context)
         messages = digest_messages(blocks, f"Reprisals digest: {digest.period.title}")
         return json.dumps(messages, indent=2, ensure_ascii=False) + "\n"
-    from bot.charts import render_charts  # matplotlib loads only for a document with charts
+    from bot.rendering.charts import (
+        render_charts,  # matplotlib loads only for a document with charts
+    )
 
     refs = [_ref(chart, digest, charts_dir) for chart in render_charts(digest)]
     if form == "html":

@@ -9,9 +9,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery_types import DeliveryError, Held
+from bot.delivery.port import DeliveryError, Held
 from bot.services import Services
-from bot.slack.events import SlackFacts
+from bot.slack.listeners.events import SlackFacts
 from commands.channel_safety import assess, recent
 
 

@@ -14,11 +14,11 @@ from typing import BinaryIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cli.spreadsheet import to_csv
 from bot.keys import load_keyring
-from bot.results import template_for
+from bot.rendering.template_table import template_for
 from bot.services import build_services
 from bot.settings import Settings
-from bot.spreadsheet import to_csv
 from commands import erase, export
 from commands.errors import CommandError
 from commands.invocation import Core, Invocation

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from bot.delivery_types import Outgoing, Target
-from bot.rendering import Renderer
+from bot.delivery.port import Outgoing, Target
+from bot.rendering.renderer import Renderer
 from storage.records import PersonRecord, ThreadRecord
 
 # C0 and C1 controls (but tab and new line) and the bidi overrides and isolates: a name typed

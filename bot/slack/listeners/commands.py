@@ -9,15 +9,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.errors import incident_message
-from bot.rendering import escape_mrkdwn, slack_errors
-from bot.results import template_for
+from bot.rendering.incidents import incident_message
+from bot.rendering.renderer import escape_mrkdwn, slack_errors
+from bot.rendering.template_table import template_for
 from bot.services import Services
-from bot.slack.case_actions import register_case_actions
-from bot.slack.digest_messages import digest_messages
-from bot.slack.events import SlackFacts, register_events
-from bot.slack.home import register_home
+from bot.slack.delivery.digest_messages import digest_messages
 from bot.slack.ids import SlackId
+from bot.slack.listeners.case_actions import register_case_actions
+from bot.slack.listeners.events import SlackFacts, register_events
+from bot.slack.listeners.home import register_home
 from bot.slack.translate import command_text, form_values, state_query, view_idempotency_key
 from commands import erase, report
 from commands.channel_safety import check as check_channel

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from tqdm import tqdm
 
-from bot.demo_plan import Draft, Names, Odds, Planner
+from bot.cli.demo_plan import Draft, Names, Odds, Planner
 from bot.services import Services
 from commands.roles import RoleKind
 from storage.crypto import CaseCipher, KeyRing, new_data_key

@@ -6,9 +6,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.admin import operator
-from bot.digest_notices import audience_note
-from bot.digest_output import render_digest
+from bot.cli.admin import operator
+from bot.cli.digest_output import render_digest
+from bot.delivery.digest_plans import audience_note
 from bot.keys import load_keyring
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -150,7 +150,7 @@ async def demo_data(
     settings: Settings, cases: int, *, seed: int, months: int, add: bool, write: Write
 ) -> int:
     """Synthetic cases for a demo or a benchmark; into an empty database unless told `add`."""
-    from bot.demo_data import generate
+    from bot.cli.demo_data import generate
 
     keyring, _ = load_keyring(settings, local_fallback=True)
     services = await build_services(settings, keyring)

@@ -9,9 +9,9 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
-from bot.delivery_types import Deliverer, DeliveryError, Dropped, Held
-from bot.digest_notices import Channels
-from bot.notices import Plan, plan_for
+from bot.delivery.digest_plans import Channels
+from bot.delivery.plans import Plan, plan_for
+from bot.delivery.port import Deliverer, DeliveryError, Dropped, Held
 from bot.services import Services
 from commands import policy
 from commands.trail import record

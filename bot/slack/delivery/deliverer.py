@@ -6,9 +6,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery_types import DeliveryError, Outgoing, Target
-from bot.rendering import Renderer, escape_mrkdwn
-from bot.slack.digest_delivery import send_digest
+from bot.delivery.port import DeliveryError, Outgoing, Target
+from bot.rendering.renderer import Renderer, escape_mrkdwn
+from bot.slack.delivery.digests import send_digest
 from storage.records import PersonRecord, ThreadRecord
 
 TRANSIENT_ERRORS = frozenset(

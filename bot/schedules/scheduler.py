@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.leadership import Leadership, leadership_for
-from bot.scheduler_triggers import cron_trigger, last_due
+from bot.schedules.leadership import Leadership, leadership_for
+from bot.schedules.triggers import cron_trigger, last_due
 from bot.services import Services
 from commands.reminders import queue_reminders
 from digests.periods import previous_month

@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from bot.console import ConsoleDeliverer, printable
-from bot.delivery import OutboxWorker
-from bot.errors import incident_message
-from bot.results import template_for
+from bot.console.deliverer import ConsoleDeliverer, printable
+from bot.delivery.worker import OutboxWorker
+from bot.rendering.incidents import incident_message
+from bot.rendering.template_table import template_for
 from bot.services import Services
 from commands import act, erase, report
 from commands.errors import CommandError, FormInvalid

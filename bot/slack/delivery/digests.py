@@ -7,12 +7,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.delivery_types import Outgoing
-from bot.rendering import Renderer
-from bot.slack.digest_messages import digest_messages
+from bot.delivery.port import Outgoing
+from bot.rendering.renderer import Renderer
+from bot.slack.delivery.digest_messages import digest_messages
 
 if TYPE_CHECKING:
-    from bot.charts import Chart
+    from bot.rendering.charts import Chart
 
 Call = Callable[..., Awaitable[dict[str, Any]]]
 EVENT_TYPE = "reprisal_notice"
@@ -56,7 +56,9 @@ _cache: dict[object, list[Chart]] = {}
 
 
 def _drawn(key: object, digest: Any) -> list[Chart]:
-    from bot.charts import render_charts  # matplotlib loads when the first digest goes out
+    from bot.rendering.charts import (
+        render_charts,  # matplotlib loads when the first digest goes out
+    )
 
     if key not in _cache:
         if len(_cache) > 8:

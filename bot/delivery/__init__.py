@@ -1,0 +1,2 @@
+"""Delivery: the outbox worker, send-time plans (policy re-checked), the Deliverer port; no
+platform SDK."""

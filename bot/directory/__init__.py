@@ -1,0 +1,1 @@
+"""The directory: the TOML file read and checked, the live roster, the roster as text."""

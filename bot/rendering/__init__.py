@@ -1,0 +1,1 @@
+"""Rendering: the one Jinja Renderer, the result -> template table, charts, incident words."""

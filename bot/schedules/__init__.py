@@ -1,0 +1,2 @@
+"""Schedules: the only APScheduler import, crontab triggers, leadership, schedule settings, audit
+checkpoints."""

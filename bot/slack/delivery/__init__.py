@@ -1,0 +1,1 @@
+"""Posting to Slack: the Deliverer, digests sent exactly once, channel safety before a post."""

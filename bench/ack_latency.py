@@ -29,8 +29,8 @@ from storage.crypto import KeyRing, generate_master_key
 from storage.engine import create_engine, session_factory
 from storage.uow import UnitOfWork
 from tests.bot.slack.report_payloads import ANA, submission
-from tests.signing import interactive_body, signed_headers, slash_command_body
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import interactive_body, signed_headers, slash_command_body
+from tests.fakes.slack_standin import SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret-" + secrets.token_hex(8)

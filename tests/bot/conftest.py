@@ -24,8 +24,8 @@ from storage.crypto import KeyRing
 from storage.engine import create_engine
 from storage.schema import upgrade
 from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, FrozenClock
-from tests.signing import interactive_body, signed_headers, slash_command_body
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import interactive_body, signed_headers, slash_command_body
+from tests.fakes.slack_standin import SlackStandIn
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 

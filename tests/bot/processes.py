@@ -15,7 +15,7 @@ from storage.engine import create_engine
 from storage.schema import upgrade
 from tests.bot.conftest import SIGNING_SECRET
 from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT
-from tests.slack_standin import SlackStandIn
+from tests.fakes.slack_standin import SlackStandIn
 
 
 def free_port() -> int:

@@ -23,7 +23,7 @@ from tests.bot.slack.report_payloads import (
     consents,
     submission,
 )
-from tests.signing import block_actions_payload, select_state, text_input_state
+from tests.fakes.signing import block_actions_payload, select_state, text_input_state
 
 CANARIES = {
     "shared": ("Aardvark Canary-Shared", "Xylophone summary one"),

@@ -21,8 +21,8 @@ from tests.bot.conftest import SIGNING_SECRET
 from tests.bot.processes import prepared, start
 from tests.bot.slack.report_payloads import ANA, submission
 from tests.conftest import MASTER_KEY
-from tests.signing import interactive_body, signed_headers
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import interactive_body, signed_headers
+from tests.fakes.slack_standin import SlackStandIn
 
 ROUNDS, PER_ROUND = 6, 24
 SAVED = re.compile(r"Saved as \*(RPR-\d{4}-\d{4})\*")

@@ -33,7 +33,7 @@ from storage.uow import UnitOfWork
 from tests.bot.processes import free_port, prepared, wait_healthy
 from tests.bot.test_cli import run_cli
 from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, ROOT, FrozenClock
-from tests.slack_standin import SlackStandIn
+from tests.fakes.slack_standin import SlackStandIn
 
 CASES = 200
 

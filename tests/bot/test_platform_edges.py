@@ -16,14 +16,14 @@ from tests.bot.conftest import SIGNING_SECRET
 from tests.bot.processes import free_port, prepared, wait_healthy
 from tests.bot.slack.report_payloads import ANA, SAM, submission
 from tests.conftest import ROOT
-from tests.signing import (
+from tests.fakes.signing import (
     block_actions_payload,
     interactive_body,
     signed_headers,
     slash_command_body,
     text_input_state,
 )
-from tests.slack_standin import SlackStandIn
+from tests.fakes.slack_standin import SlackStandIn
 
 NAME = "Okapi Canary-Debuglog"
 SUMMARY = "Pangolin summary canary"

@@ -13,7 +13,7 @@ from bot.slack.people import RATE_LIMIT_RETRIES
 from tests.bot.conftest import running_bot
 from tests.bot.slack.report_payloads import ANA, IVAN, submission
 from tests.conftest import FrozenClock
-from tests.slack_standin import SlackStandIn
+from tests.fakes.slack_standin import SlackStandIn
 
 CHEN = "U0CHEN001"  # in the example directory by e-mail only
 REFUSED = "not in its directory"

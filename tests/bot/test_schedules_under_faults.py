@@ -24,7 +24,7 @@ from tests.bot.processes import prepared, start
 from tests.bot.test_crash_safety import backlog_of
 from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY
 from tests.digests.dataset import fill
-from tests.slack_standin import SlackStandIn
+from tests.fakes.slack_standin import SlackStandIn
 
 ROUNDS = 5
 # Chairs known to Slack by id get a DM; the others' e-mails are unknown to this stand-in.

@@ -12,8 +12,8 @@ from storage.engine import create_engine
 from tests.bot.conftest import SIGNING_SECRET
 from tests.bot.processes import prepared, start
 from tests.bot.slack.report_payloads import ANA, submission
-from tests.signing import interactive_body, signed_headers
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import interactive_body, signed_headers
+from tests.fakes.slack_standin import SlackStandIn
 
 
 async def first_case_stored(database_url: str) -> None:

@@ -21,8 +21,8 @@ from tests.bot.conftest import SIGNING_SECRET
 from tests.bot.processes import prepared, start
 from tests.bot.slack.report_payloads import ANA, submission
 from tests.conftest import EXAMPLE_DIRECTORY, MASTER_KEY, _postgres_database
-from tests.signing import interactive_body, signed_headers
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import interactive_body, signed_headers
+from tests.fakes.slack_standin import SlackStandIn
 
 REPORTS = 30
 

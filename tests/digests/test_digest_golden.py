@@ -22,7 +22,7 @@ from storage.engine import create_engine, session_factory
 from storage.schema import upgrade
 from storage.uow import UnitOfWork
 from tests.digests.dataset import chair, fill
-from tests.slack_standin_limits import check_message
+from tests.fakes.slack_standin_limits import check_message
 
 GOLDEN = Path(__file__).parent / "golden"
 renderer = Renderer()

@@ -41,7 +41,7 @@ from commands.results import (
 )
 from commands.views import DiscussionLine, view_case
 from storage.records import CaseRecord, Consents, NewCase
-from tests.slack_standin_limits import check_message, check_view
+from tests.fakes.slack_standin_limits import check_message, check_view
 
 GOLDEN = Path(__file__).parent / "golden"
 VICTIM = "Canary Victim"

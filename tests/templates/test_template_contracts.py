@@ -29,7 +29,7 @@ from commands.run import run
 from commands.views import CaseView, view_case
 from storage.records import CaseRecord
 from storage.reference import CommitteeCode
-from tests.slack_standin_limits import check_message, check_view
+from tests.fakes.slack_standin_limits import check_message, check_view
 from tests.templates.test_golden import (
     GOLDEN,
     HOSTILE,

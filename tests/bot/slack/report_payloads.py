@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.signing import (
+from tests.fakes.signing import (
     datepicker_state,
     multi_select_state,
     select_state,

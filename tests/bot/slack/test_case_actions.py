@@ -21,7 +21,7 @@ from tests.bot.slack.report_payloads import (
     consents,
     submission,
 )
-from tests.signing import (
+from tests.fakes.signing import (
     block_actions_payload,
     datepicker_state,
     multi_select_state,

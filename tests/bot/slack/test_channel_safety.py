@@ -18,8 +18,8 @@ from tests.bot.conftest import BotUnderTest, running_bot
 from tests.bot.slack.report_payloads import ANA, IVAN, SAM, submission
 from tests.conftest import FrozenClock
 from tests.digests.dataset import fill
-from tests.signing import event_body
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import event_body
+from tests.fakes.slack_standin import SlackStandIn
 
 FIRST_WORKING_DAY = dt.datetime(2026, 11, 2, 8, 0, 30, tzinfo=dt.UTC)  # the digest is due
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from tests.bot.conftest import BotUnderTest, running_bot
 from tests.bot.slack.report_payloads import ANA, IVAN, submission
 from tests.conftest import FrozenClock
-from tests.signing import event_body
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import event_body
+from tests.fakes.slack_standin import SlackStandIn
 
 REFUSED = "not in its directory"
 

@@ -18,7 +18,7 @@ from tests.bot.conftest import BotUnderTest, running_bot
 from tests.bot.slack.report_payloads import ANA, HANA, SAM
 from tests.conftest import EXAMPLE_DIRECTORY, FrozenClock
 from tests.digests.dataset import ONE_RESTRICTED, RESTRICTED_TRACES, fill
-from tests.slack_standin import SlackStandIn
+from tests.fakes.slack_standin import SlackStandIn
 
 FIRST_WORKING_DAY = dt.datetime(2026, 11, 2, 8, 0, 30, tzinfo=dt.UTC)  # 09:00:30 in Geneva
 SECRETS = ("Amina", "Kofi", "Rosa Secret", "Confidential summary", "private note")

@@ -16,7 +16,7 @@ from storage.models import TimelineRow
 from tests.bot.conftest import BotUnderTest
 from tests.bot.slack.report_payloads import ANA, GORAN, HANA, SAM, STRANGER, VICTIM, submission
 from tests.bot.slack.test_access_and_channel import send_event
-from tests.signing import block_actions_payload
+from tests.fakes.signing import block_actions_payload
 
 COORDINATION = "C0COORD01"
 REFERENCE = "RPR-2026-0001"

@@ -9,7 +9,7 @@ import pytest
 
 from tests.bot.conftest import BotUnderTest
 from tests.bot.slack.report_payloads import ANA, SAM, VICTIM, submission
-from tests.signing import block_actions_payload
+from tests.fakes.signing import block_actions_payload
 
 
 async def a_case(bot: BotUnderTest) -> None:

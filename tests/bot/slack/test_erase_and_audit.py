@@ -6,7 +6,7 @@ import json
 
 from tests.bot.conftest import BotUnderTest
 from tests.bot.slack.report_payloads import ANA, IVAN, SAM, STRANGER, VICTIM, submission
-from tests.signing import block_actions_payload
+from tests.fakes.signing import block_actions_payload
 
 
 async def a_case(bot: BotUnderTest) -> None:
@@ -79,7 +79,7 @@ async def test_the_trail_records_reads_denials_and_messages(bot: BotUnderTest) -
 
 
 async def test_a_denied_read_is_recorded_against_the_case(bot: BotUnderTest) -> None:
-    from tests.signing import select_state
+    from tests.fakes.signing import select_state
 
     restricted = select_state("restricted", type="radio_buttons")
     await bot.interact(submission(ANA, "V0ERASE02", confidentiality=restricted))

@@ -7,7 +7,7 @@ import json
 
 from tests.bot.conftest import BotUnderTest
 from tests.bot.slack.report_payloads import ANA, submission
-from tests.signing import select_state
+from tests.fakes.signing import select_state
 
 
 async def test_a_state_quoted_in_a_slash_command_error_is_escaped(bot: BotUnderTest) -> None:

@@ -17,7 +17,7 @@ from tests.bot.slack.report_payloads import (
     VICTIM,
     submission,
 )
-from tests.signing import block_actions_payload, event_body, select_state
+from tests.fakes.signing import block_actions_payload, event_body, select_state
 
 
 async def reported(bot: BotUnderTest, user: str, view_id: str, **overrides: object) -> None:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from tests.bot.conftest import SIGNING_SECRET, BotUnderTest
 from tests.bot.slack.report_payloads import ANA, submission
-from tests.signing import interactive_body, signed_headers
+from tests.fakes.signing import interactive_body, signed_headers
 
 
 async def post_raw(bot: BotUnderTest, body: str, *, signed: bool = True, **headers: str) -> int:

@@ -8,7 +8,7 @@ import json
 
 from tests.bot.conftest import BotUnderTest
 from tests.bot.slack.report_payloads import ANA, BEATRIZ, IVAN, SAM, VICTIM, submission
-from tests.signing import block_actions_payload, select_state, text_input_state
+from tests.fakes.signing import block_actions_payload, select_state, text_input_state
 
 
 async def reported(bot: BotUnderTest, user: str, view_id: str, **overrides: object) -> None:

@@ -14,7 +14,7 @@ from tests.bot.slack.report_payloads import (
     consents,
     submission,
 )
-from tests.signing import select_state, text_input_state
+from tests.fakes.signing import select_state, text_input_state
 
 
 def everything_sent(bot: BotUnderTest) -> str:
@@ -46,7 +46,7 @@ async def test_report_command_opens_the_modal_with_the_reporters_committee_as_le
 
 
 async def test_state_party_is_searchable_among_un_short_names(bot: BotUnderTest) -> None:
-    from tests.signing import block_suggestion_payload
+    from tests.fakes.signing import block_suggestion_payload
 
     payload = block_suggestion_payload(
         user_id=ANA, action_id="state_party", block_id="state_party", value="kor"

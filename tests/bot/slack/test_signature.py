@@ -7,7 +7,7 @@ import time
 
 from tests.bot.conftest import BotUnderTest
 from tests.bot.slack.report_payloads import ANA, submission
-from tests.signing import interactive_body, signed_headers
+from tests.fakes.signing import interactive_body, signed_headers
 
 
 async def test_bad_signature_is_refused_and_nothing_is_stored(bot: BotUnderTest) -> None:

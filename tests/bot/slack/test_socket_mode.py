@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl
 from tests.bot.conftest import running_bot
 from tests.bot.slack.report_payloads import ANA, IVAN, submission
 from tests.conftest import FrozenClock
-from tests.signing import slash_command_body
-from tests.slack_standin import SlackStandIn
+from tests.fakes.signing import slash_command_body
+from tests.fakes.slack_standin import SlackStandIn
 
 
 async def test_commands_and_reports_work_over_socket_mode(

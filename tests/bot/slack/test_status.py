@@ -25,7 +25,7 @@ from tests.bot.slack.report_payloads import (
     submission,
 )
 from tests.bot.slack.test_home import home_of
-from tests.signing import select_state
+from tests.fakes.signing import select_state
 
 RESTRICTED = select_state("restricted", type="radio_buttons")
 

@@ -3,7 +3,7 @@
 Point ``AsyncWebClient(base_url=slack.base_url, token=slack.bot_token)`` at it and hand
 ``slack.new_response_url()`` / ``slack.new_trigger_id()`` to the bot as Slack would.
 It answers like Slack (HTTP 200 + ``{"ok": false, "error": ...}``), enforces Block Kit
-limits (see ``tests.slack_standin_limits``), records every call, and can inject failures.
+limits (see ``tests.fakes.slack_standin_limits``), records every call, and can inject failures.
 """
 
 from __future__ import annotations
@@ -20,9 +20,16 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from tests.slack_standin_files import FileUploads
-from tests.slack_standin_limits import ApiError, check_content, check_message, flag, param, view_arg
-from tests.slack_standin_socket import SocketModeEnd
+from tests.fakes.slack_standin_files import FileUploads
+from tests.fakes.slack_standin_limits import (
+    ApiError,
+    check_content,
+    check_message,
+    flag,
+    param,
+    view_arg,
+)
+from tests.fakes.slack_standin_socket import SocketModeEnd
 
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
 _OUTAGE_HTML = "<html><body><h1>Slack is having trouble</h1><p>Try again soon.</p></body></html>"

@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.signing import (
+from tests.fakes.signing import (
     block_actions_payload,
     block_suggestion_payload,
     interactive_body,
@@ -30,7 +30,7 @@ from tests.signing import (
     text_input_state,
     view_submission_payload,
 )
-from tests.slack_standin import SlackStandIn
+from tests.fakes.slack_standin import SlackStandIn
 
 SECRET = "s3cr3t"
 pytestmark = pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")

@@ -10,8 +10,8 @@ import pytest
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.slack_standin import SlackStandIn
-from tests.slack_standin_files import SIZE_MISMATCH, UPLOAD
+from tests.fakes.slack_standin import SlackStandIn
+from tests.fakes.slack_standin_files import SIZE_MISMATCH, UPLOAD
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 pytestmark = pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tests.slack_standin_limits import ApiError, check_blocks, param
+from tests.fakes.slack_standin_limits import ApiError, check_blocks, param
 
 if TYPE_CHECKING:
-    from tests.slack_standin import Call, _Failure
+    from tests.fakes.slack_standin import Call, _Failure
 
 UPLOAD = "file_upload"  # Call.method of POSTs to upload URLs; fail_next(UPLOAD) fails them
 SIZE_MISMATCH = "file_upload_size_mismatch"
@@ -161,7 +161,7 @@ class FileUploads:
 
     # -- the upload URL -------------------------------------------------------------------
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
-        from tests.slack_standin import Call  # the stand-in imports this module
+        from tests.fakes.slack_standin import Call  # the stand-in imports this module
 
         file_id, at = request.match_info["file_id"], self._clock()
         content = await _body_bytes(request)
@@ -182,7 +182,7 @@ class FileUploads:
     def _upload_failure(self) -> _Failure | None:
         """An outage or a ``fail_next(UPLOAD)`` (upload URLs are no API method, so not "*")."""
         if self._down:
-            from tests.slack_standin import _Failure  # the stand-in imports this module
+            from tests.fakes.slack_standin import _Failure  # the stand-in imports this module
 
             return _Failure("service_unavailable", 503, 0, 1)
         return self._take_failure(UPLOAD) if self._failures.get(UPLOAD) else None

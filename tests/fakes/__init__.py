@@ -1,0 +1,1 @@
+"""What the tests stand in for: the Slack Web API and Socket Mode end, and signed requests."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import pytest
 
@@ -18,8 +17,9 @@ from commands.policy import (
 )
 from commands.roles import Actor, Role, RoleKind
 from commands.views import view_case
-from storage.records import CaseRecord, Consents, NewCase
+from storage.records import CaseRecord
 from storage.reference import CommitteeCode
+from tests.commands.sample_case import sample_case
 
 NONE, OUTLINE, FACTS, FULL = (
     Visibility.NONE,
@@ -40,29 +40,22 @@ def a_case(
     acts: tuple[str, ...] = ("threats", "other"),
 ) -> CaseRecord:
     """A case led by CAT and concerning CERD; CED is not concerned."""
-    if share_committees is None:
-        share_committees = confidentiality == "shared"
-    facts = NewCase(
-        state_party="Viet Nam",
-        lead_committee="CAT",
-        other_committees=("CERD",),
-        received_on=dt.date(2026, 11, 1),
-        source="email",
-        cooperation="session_geneva",
-        timing="after",
+    return sample_case(
+        confidentiality=confidentiality,
+        share_committees=(
+            confidentiality == "shared" if share_committees is None else share_committees
+        ),
+        share_asg=share_asg,
+        publish=publish,
+        urgent=urgent,
+        acts=acts,
         target_type="journalist",
         target_count=3,
-        target_names=("Nguyen Van A", "Tran Thi B"),
+        names=("Nguyen Van A", "Tran Thi B"),
         organisations=("Hanoi Press Freedom Group",),
-        acts=acts,
         acts_other="Smear leaflets at the airport",
         summary="Questioned for six hours on return from Geneva.",
-        urgent=urgent,
-        confidentiality=confidentiality,
-        consents=Consents(share_committees=share_committees, share_asg=share_asg, publish=publish),
     )
-    at = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
-    return CaseRecord(1, "RPR-2026-0001", 11, "Ana Reporter", "received", at, at, facts)
 
 
 def actor(*roles: Role) -> Actor:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from commands import policy
 from commands.policy import Surface, Visibility
 from commands.roles import Actor, Role, RoleKind
-from storage.records import CaseRecord, Consents, NewCase
+from storage.records import CaseRecord
 from storage.reference import CommitteeCode
+from tests.commands.sample_case import sample_case
 from tests.conftest import ROOT
 
 DOC = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
@@ -54,27 +53,9 @@ CONFIDENTIALITY = {  # (form's choice, consent to share with committees, consent
 
 def a_case(confidentiality: str, *, asg: bool) -> CaseRecord:
     chosen, share, publish = CONFIDENTIALITY[confidentiality]
-    facts = NewCase(
-        state_party="Viet Nam",
-        lead_committee="CAT",
-        other_committees=("CERD",),
-        received_on=dt.date(2026, 11, 1),
-        source="email",
-        cooperation="session_geneva",
-        timing="after",
-        target_type="defender",
-        target_count=1,
-        target_names=("X Y",),
-        organisations=(),
-        acts=("threats",),
-        acts_other=None,
-        summary="S",
-        urgent=False,
-        confidentiality=chosen,
-        consents=Consents(share_committees=share, share_asg=asg, publish=publish),
+    return sample_case(
+        confidentiality=chosen, share_committees=share, share_asg=asg, publish=publish
     )
-    at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    return CaseRecord(1, "RPR-2026-0001", 1, "Ana", "received", at, at, facts)
 
 
 def table(header_start: str) -> list[list[str]]:

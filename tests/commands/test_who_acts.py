@@ -4,7 +4,6 @@ reader x case (restricted, shared, public; open, closed) x action."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import pytest
 
@@ -12,8 +11,9 @@ from commands import policy
 from commands.case_forms import Mode, action_of
 from commands.policy import Action, Visibility
 from commands.roles import Actor, Role, RoleKind
-from storage.records import CaseRecord, Consents, NewCase
+from storage.records import CaseRecord
 from storage.reference import CommitteeCode
+from tests.commands.sample_case import sample_case
 from tests.conftest import ROOT
 
 DOC = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
@@ -61,28 +61,13 @@ STATES = {"open": "action_taken", "closed": "closed"}
 def a_case(kind: str, state: str, *, asg: bool) -> CaseRecord:
     """Led by CAT, concerning CERD, shared by hand with CCPR; CED is not concerned."""
     chosen, publish = CASES[kind]
-    facts = NewCase(
-        state_party="Viet Nam",
-        lead_committee="CAT",
-        other_committees=("CERD",),
-        received_on=dt.date(2026, 11, 1),
-        source="email",
-        cooperation="session_geneva",
-        timing="after",
-        target_type="defender",
-        target_count=1,
-        target_names=("X Y",),
-        organisations=(),
-        acts=("threats",),
-        acts_other=None,
-        summary="S",
-        urgent=False,
+    return sample_case(
         confidentiality=chosen,
-        consents=Consents(share_committees=True, share_asg=asg, publish=publish),
-    )
-    at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    return CaseRecord(
-        1, "RPR-2026-0001", 1, "Ana", STATES[state], at, at, facts, shared_with=("CCPR",)
+        share_committees=True,
+        share_asg=asg,
+        publish=publish,
+        stage=STATES[state],
+        shared_with=("CCPR",),
     )
 
 

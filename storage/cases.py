@@ -1,4 +1,4 @@
-"""Repositories: queries and changes on one session. They never commit."""
+"""The case repository: cases, their sealed parts and references. It never commits."""
 
 from __future__ import annotations
 
@@ -20,10 +20,8 @@ from storage.models import (
     CaseKeyRow,
     CaseMessageRow,
     CaseRow,
-    CaseThreadRow,
     ReferenceCounterRow,
     TargetRow,
-    TimelineRow,
 )
 from storage.name_index import NameIndex
 from storage.records import (
@@ -31,7 +29,6 @@ from storage.records import (
     Consents,
     NewCase,
     SealedParts,
-    ThreadRecord,
 )
 
 
@@ -290,60 +287,6 @@ class CaseRepository:
         )
 
 
-class TimelineRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def append(
-        self, case_id: int, *, at: dt.datetime, actor_id: int | None, kind: str, detail: dict
-    ) -> None:
-        self._session.add(
-            TimelineRow(case_id=case_id, at=at, actor_id=actor_id, kind=kind, detail=detail)
-        )
-
-    async def for_case(self, case_id: int) -> list[tuple[dt.datetime, str, dict]]:
-        """The case's timeline, oldest first: (when, kind, detail)."""
-        rows = await self._session.scalars(
-            select(TimelineRow).where(TimelineRow.case_id == case_id).order_by(TimelineRow.id)
-        )
-        return [(row.at, row.kind, dict(row.detail)) for row in rows]
-
-
-class ThreadRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, case_id: int, platform: str) -> ThreadRecord | None:
-        row = await self._session.get(CaseThreadRow, (case_id, platform))
-        if row is None:
-            return None
-        return ThreadRecord(row.case_id, row.platform, row.channel, row.root_ref)
-
-    async def by_root(self, platform: str, channel: str, root_ref: str) -> ThreadRecord | None:
-        """The case thread rooted at this message of this channel, if a case's card is it."""
-        row = await self._session.scalar(
-            select(CaseThreadRow).where(
-                CaseThreadRow.platform == platform,
-                CaseThreadRow.channel == channel,
-                CaseThreadRow.root_ref == root_ref,
-            )
-        )
-        if row is None:
-            return None
-        return ThreadRecord(row.case_id, row.platform, row.channel, row.root_ref)
-
-    async def set(self, thread: ThreadRecord) -> None:
-        await self._session.merge(
-            CaseThreadRow(
-                case_id=thread.case_id,
-                platform=thread.platform,
-                channel=thread.channel,
-                root_ref=thread.root_ref,
-            )
-        )
-        await self._session.flush()
-
-
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
@@ -408,4 +351,3 @@ def _case(row: CaseRow) -> CaseRecord:
         outcome=row.outcome,
         shared_with=tuple(sorted(c.committee_code for c in row.committees if c.shared_at)),
     )
-

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.actions import ActionRepository
 from storage.audit import AuditRepository
-from storage.cases import CaseRepository, ThreadRepository, TimelineRepository
+from storage.cases import CaseRepository
 from storage.channels import ChannelRepository
 from storage.crypto import KeyRing
 from storage.digest_queries import DigestQueries
@@ -20,6 +20,8 @@ from storage.marks import MarkRepository
 from storage.messages import MessageRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.threads import ThreadRepository
+from storage.timeline import TimelineRepository
 
 
 class UnitOfWork:

@@ -3,20 +3,16 @@ decision, and patterns (one State before several committees, one target in sever
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from digests.disclosure import Disclosure
 from digests.model import LIST_CAP, Agenda, Digest, Pattern
 from digests.periods import Period, trailing_months
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from digests.build import Shower
 
 AWAITING_DECISION = ("received", "under_assessment")
 PATTERN_MONTHS = 12
 
 
-async def build_agenda(uow: UnitOfWork, period: Period, digest: Digest, show: Shower) -> Agenda:
+async def build_agenda(uow: UnitOfWork, period: Period, digest: Digest, show: Disclosure) -> Agenda:
     """Patterns look back twelve months and use only cases the channel may see in full facts."""
     q = uow.digests
     waiting = await q.open_in_stages(AWAITING_DECISION, period.end, limit=LIST_CAP)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from commands import policy
 from commands import vocabulary as v
 from commands.policy import Visibility
 from commands.roles import Actor, RoleKind
 from digests import breakdowns as bd
 from digests.agenda import build_agenda
-from digests.breakdowns import Level
+from digests.disclosure import Disclosure, breakdown_level, level_for_audience
 from digests.model import (
     LIST_CAP,
     ActionLine,
@@ -62,11 +61,11 @@ async def build_digest(uow: UnitOfWork, request: DigestRequest) -> Digest:
     """Everything a digest shows; each case at the level its audience is allowed, and every
     breakdown only from the cases `breakdown_level` lets it count."""
     period, q = request.period, uow.digests
-    level = level_for_audience(request)
+    level = level_for_audience(request.audience, request.actor)
     counts = breakdown_level(level)
     read = await _read(uow, request)
     asg = await q.cases_with_action("asg_referral")
-    show = Shower(level, asg)
+    show = Disclosure(level, asg)
     described = [show(f) for f in read.received]
     joint = [
         show(f) for f in read.known.values() if _joint(f, f.case.id in asg) and f.closed_on is None
@@ -128,7 +127,7 @@ async def _read(uow: UnitOfWork, request: DigestRequest) -> Read:
 
 
 async def _finish(
-    uow: UnitOfWork, request: DigestRequest, digest: Digest, read: Read, show: Shower
+    uow: UnitOfWork, request: DigestRequest, digest: Digest, read: Read, show: Disclosure
 ) -> Digest:
     if request.audience is Audience.COORDINATION:
         agenda = await build_agenda(uow, request.period, digest, show)
@@ -145,66 +144,6 @@ async def _finish(
         )
         return replace(digest, own_section=section)
     return digest
-
-
-def level_for_audience(request: DigestRequest) -> Level:
-    """The policy's answer for each audience: a Chair or an asker as themselves; a channel as
-    what every reader of it may see, and never a restricted case (it is only counted there)."""
-    match request.audience:
-        case Audience.CHAIRS_CHANNEL:
-            return bd.without_restricted(policy.chairs_channel_visibility)
-        case Audience.COORDINATION:
-            return bd.without_restricted(policy.channel_visibility)
-        case _:
-            actor = request.actor
-            if actor is None:
-                raise ValueError(f"a {request.audience} digest needs its reader")
-            return lambda case: policy.level_for(actor, case, policy.Surface.DIGEST)
-
-
-def breakdown_level(level: Level) -> Level:
-    """What the figures, breakdowns and charts count beyond the totals: the cases `level`
-    shows in facts, restricted ones never (a Chair's own section has its own rule)."""
-    return bd.without_restricted(level)
-
-
-class Shower:
-    """Turns a case's facts into what the audience may read of it (None: counted only)."""
-
-    def __init__(self, level: Level, asg: set[int]) -> None:
-        self.level, self._asg = level, asg
-
-    def __call__(self, facts: CaseFacts) -> DigestCase | None:
-        case = facts.case
-        level = self.level(case)
-        if level <= Visibility.NONE or case.erased:
-            return None
-        outline = DigestCase(
-            reference=case.reference,
-            lead_committee=case.facts.lead_committee,
-            urgent=case.facts.urgent,
-            stage=v.STAGES.get(case.stage, case.stage),
-            level="outline",
-        )
-        if level < Visibility.FACTS:
-            return outline
-        f = case.facts
-        return DigestCase(
-            reference=case.reference,
-            lead_committee=f.lead_committee,
-            urgent=f.urgent,
-            stage=outline.stage,
-            level="facts",
-            committees=case.committees,
-            state_party=f.state_party,
-            acts=tuple(v.ACTS[a] for a in f.acts if a != "other"),
-            target_type=v.TARGET_TYPES.get(f.target_type, f.target_type),
-            target_count=f.target_count,
-            received_on=f.received_on,
-            due_on=facts.reply_due_on,
-            outcome=v.OUTCOMES.get(facts.outcome) if facts.outcome else None,
-            asg=case.id in self._asg,
-        )
 
 
 async def _trend(uow: UnitOfWork, request: DigestRequest) -> Trend:
@@ -230,7 +169,7 @@ async def _trend(uow: UnitOfWork, request: DigestRequest) -> Trend:
     )
 
 
-def _section(code: str, read: Read, show: Shower, period: Period) -> Section:
+def _section(code: str, read: Read, show: Disclosure, period: Period) -> Section:
     """The Chair's committee: the cases concerning it that they may see in facts."""
     mine = {
         i: f
@@ -254,7 +193,7 @@ def _section(code: str, read: Read, show: Shower, period: Period) -> Section:
 
 
 def _lines(
-    actions: list[ActionFacts], kind: str, known: dict[int, CaseFacts], show: Shower
+    actions: list[ActionFacts], kind: str, known: dict[int, CaseFacts], show: Disclosure
 ) -> tuple[ActionLine, ...]:
     lines = []
     for action in actions:

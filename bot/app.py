@@ -148,8 +148,8 @@ async def healthz(request: web.Request) -> web.Response:
         async with running.services.uow() as uow:
             backlog = await uow.outbox.backlog()
     except Exception:
-        body = {"status": "unavailable", "database": "error", "scheduler": scheduler}
-        return web.json_response(body, status=503)
+        down = {"status": "unavailable", "database": "error", "scheduler": scheduler}
+        return web.json_response(down, status=503)
     slack = await running.slack_connection()
     body = {
         "status": "ok" if slack != "disconnected" else "degraded",
@@ -157,6 +157,6 @@ async def healthz(request: web.Request) -> web.Response:
         "slack": slack,
         "scheduler": scheduler,
         "outbox_backlog": backlog,
-        "people_unresolved": getattr(running.services.roster, "unresolved", 0),
+        "people_unresolved": running.services.roster.unresolved,
     }
     return web.json_response(body, status=200 if slack != "disconnected" else 503)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 from commands.roles import Actor, RoleKind
+from storage.confidentiality import PUBLIC, RESTRICTED, SHARED
 from storage.records import CaseRecord
 
 
@@ -41,10 +42,7 @@ CHANNEL = frozenset({Surface.CASE_CARD, Surface.THREAD})
 def confidentiality(case: CaseRecord) -> str:
     """`restricted`, `shared` (consent to share with other committees) or `public` (shared,
     and consent to publish)."""
-    facts = case.facts
-    if facts.confidentiality != "shared" or not facts.consents.share_committees:
-        return "restricted"
-    return "public" if facts.consents.publish else "shared"
+    return case.facts.effective_confidentiality
 
 
 def visibility(actor: Actor, case: CaseRecord) -> Visibility:
@@ -71,7 +69,7 @@ def level_for(actor: Actor, case: CaseRecord, surface: Surface) -> Visibility:
 
 def _for_role(kind: RoleKind, committee: str | None, case: CaseRecord) -> Visibility:
     level = confidentiality(case)
-    shared = level in ("shared", "public")
+    shared = level in (SHARED, PUBLIC)
     lead = committee == case.facts.lead_committee
     if kind is RoleKind.SECRETARIAT:
         return Visibility.FULL
@@ -81,11 +79,11 @@ def _for_role(kind: RoleKind, committee: str | None, case: CaseRecord) -> Visibi
     if kind is RoleKind.ASG_OFFICE:
         if case.facts.consents.share_asg:
             return Visibility.FULL
-        return Visibility.FACTS if level == "public" else Visibility.NONE
+        return Visibility.FACTS if level == PUBLIC else Visibility.NONE
     if kind is RoleKind.CHAIR:
         # Chairs are briefed on their committee's cases, never with the victims' names.
         concerned = committee in case.committees
-        if lead or (shared and concerned) or shared_by_hand or level == "public":
+        if lead or (shared and concerned) or shared_by_hand or level == PUBLIC:
             return Visibility.FACTS
         return Visibility.NONE
     return Visibility.NONE
@@ -93,16 +91,16 @@ def _for_role(kind: RoleKind, committee: str | None, case: CaseRecord) -> Visibi
 
 def channel_visibility(case: CaseRecord) -> Visibility:
     """What the coordination channel (and its threads) may show. Never names or summary."""
-    return Visibility.OUTLINE if confidentiality(case) == "restricted" else Visibility.FACTS
+    return Visibility.OUTLINE if confidentiality(case) == RESTRICTED else Visibility.FACTS
 
 
 def chairs_channel_visibility(case: CaseRecord) -> Visibility:
     """What the Chairs' channel may show: every Chair reads it, so a case is described there
     only as far as every committee may know of it. Restricted cases are only counted."""
     level = confidentiality(case)
-    if level == "public":
+    if level == PUBLIC:
         return Visibility.FACTS
-    return Visibility.OUTLINE if level == "shared" else Visibility.NONE
+    return Visibility.OUTLINE if level == SHARED else Visibility.NONE
 
 
 def may_read_digest(actor: Actor) -> bool:
@@ -195,7 +193,7 @@ def acting_committees(case: CaseRecord) -> tuple[str, ...]:
     """The committees whose focal points act on the case: the lead committee, the others
     concerned if it is shared or public, and those it was shared with by hand (with consent)."""
     found = [case.facts.lead_committee]
-    if confidentiality(case) != "restricted":
+    if confidentiality(case) != RESTRICTED:
         found += case.facts.other_committees
     if case.facts.consents.share_committees:
         found += case.shared_with

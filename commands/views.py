@@ -28,7 +28,7 @@ class CaseView:
     lead_committee_name: str
     urgent: bool
     stage: str
-    confidentiality: str
+    confidentiality: str  # effective: restricted, shared or public
     level: str
     due_on: dt.date | None = None  # the State's reply, if one is awaited
     overdue: bool = False
@@ -72,7 +72,7 @@ def view_case(
         lead_committee_name=committee(facts.lead_committee).name,
         urgent=facts.urgent,
         stage=v.STAGES.get(case.stage, case.stage),
-        confidentiality=facts.confidentiality,
+        confidentiality=facts.effective_confidentiality,
         level=level.name.lower(),
         due_on=case.reply_due_on,
         overdue=bool(today and case.reply_due_on and case.reply_due_on < today),

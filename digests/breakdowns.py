@@ -11,6 +11,7 @@ from commands import policy
 from commands import vocabulary as v
 from commands.policy import Visibility
 from digests.model import Count, Figures
+from storage.confidentiality import RESTRICTED
 from storage.digest_queries import ActionFacts, CaseFacts
 from storage.records import CaseRecord
 from storage.reference import committees
@@ -20,7 +21,7 @@ Level = Callable[[CaseRecord], Visibility]
 
 def restricted(case: CaseRecord) -> bool:
     """Shared with no other committee (by choice or for want of consent)."""
-    return policy.confidentiality(case) == "restricted"
+    return policy.confidentiality(case) == RESTRICTED
 
 
 def without_restricted(level: Level) -> Level:

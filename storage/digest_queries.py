@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, distinct, false, func, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from storage.confidentiality import RESTRICTED, effective_sql
 from storage.models import (
     CaseActionRow,
     CaseActRow,
@@ -195,8 +196,7 @@ class DigestQueries:
         shared = (
             CaseRow.received_on >= start,
             CaseRow.received_on < end,
-            CaseRow.confidentiality == "shared",
-            CaseRow.consent_share_committees.is_(True),
+            effective_sql() != RESTRICTED,
         )
         found: dict[str, set[str]] = defaultdict(set)
         lead = select(CaseRow.state_party, CaseRow.lead_committee).where(*shared).distinct()
@@ -222,9 +222,7 @@ class DigestQueries:
             CaseRow.received_on >= start, CaseRow.received_on < end
         )
         if shared_only:
-            in_period = in_period.where(
-                CaseRow.confidentiality == "shared", CaseRow.consent_share_committees.is_(True)
-            )
+            in_period = in_period.where(effective_sql() != RESTRICTED)
         repeated = (
             select(TargetRow.name_index)
             .where(TargetRow.name_index.is_not(None), TargetRow.name_index != "")

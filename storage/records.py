@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from storage.confidentiality import effective
+
 
 @dataclass(frozen=True, slots=True)
 class Consents:
@@ -35,6 +37,12 @@ class NewCase:
     urgent: bool
     confidentiality: str
     consents: Consents
+
+    @property
+    def effective_confidentiality(self) -> str:
+        """`restricted`, `shared` or `public`: the confidentiality chosen, as consent allows."""
+        consents = self.consents
+        return effective(self.confidentiality, consents.share_committees, consents.publish)
 
 
 @dataclass(frozen=True, slots=True)

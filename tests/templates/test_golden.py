@@ -76,6 +76,10 @@ SHARED, RESTRICTED, URGENT = a_case(), a_case("restricted"), a_case(urgent=True)
 FULL = view_case(SHARED, Visibility.FULL)
 FACTS = view_case(SHARED, Visibility.FACTS)
 OUTLINE = view_case(RESTRICTED, Visibility.OUTLINE)
+PUBLISHED = replace(SHARED.facts.consents, publish=True)
+PUBLIC = view_case(
+    replace(SHARED, facts=replace(SHARED.facts, consents=PUBLISHED)), Visibility.FACTS
+)
 # A case thread of 12 messages at FULL: hostile text, and a message from someone outside the
 # directory (kept, never shown).
 DISCUSSED = replace(
@@ -174,6 +178,7 @@ RESULTS: dict[str, tuple[str, dict[str, Any]]] = {
 # Notices: what the outbox worker renders, at the level it applies.
 NOTICES: dict[str, tuple[str, dict[str, Any]]] = {
     "case_card_shared": ("case_card", {"case": FACTS}),
+    "case_card_public": ("case_card", {"case": PUBLIC}),
     "case_card_restricted": ("case_card", {"case": OUTLINE}),
     "committees_alerted": (
         "committees_alerted",

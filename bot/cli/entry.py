@@ -13,7 +13,8 @@ from typing import Any
 from bot.cli import admin
 from bot.cli import digest as digest_cli
 from bot.cli.digest_output import FORMATS
-from bot.directory.load import DirectoryError, format_roster, load_directory
+from bot.directory.load import DirectoryError, load_directory
+from bot.directory.roster_text import format_roster
 from bot.keys import load_keyring, require_configured_key
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings

@@ -13,10 +13,10 @@ from bot.directory.load import (
     DEFAULT_TIMEZONE,
     Directory,
     DirectoryError,
-    format_roster,
     load_directory,
     parse_directory,
 )
+from bot.directory.roster_text import format_roster
 from commands.roles import Role, RoleKind
 from storage.reference import CommitteeCode
 

@@ -20,11 +20,11 @@ from bot.rendering.template_table import template_for
 from bot.services import build_services
 from bot.settings import Settings
 from commands import erase, export
+from commands.dispatch import COMMANDS, dispatch
 from commands.errors import CommandError
 from commands.invocation import Core, Invocation
 from commands.results import Result
 from commands.roles import Role, RoleKind
-from commands.run import run
 from commands.trail import Operator
 from storage import backup as storage_backup
 from storage.audit import rewrap_sealed_keys
@@ -142,7 +142,7 @@ async def audit_verify(settings: Settings, write: Write) -> int:
 async def as_operator(settings: Settings, verb: str, args: tuple[str, ...], write: Write) -> int:
     """Run a secretariat command (audit) from the shell, rendered as text."""
     return await _as_operator(
-        settings, lambda core: run(Invocation(operator(), verb, args), core), write
+        settings, lambda core: dispatch(Invocation(operator(), verb, args), core, COMMANDS), write
     )
 
 

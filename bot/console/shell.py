@@ -8,18 +8,18 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from bot.console.deliverer import ConsoleDeliverer, printable
+from bot.console.replies import reply_for
 from bot.delivery.worker import OutboxWorker
-from bot.rendering.incidents import incident_message
-from bot.rendering.template_table import template_for
+from bot.rendering.incidents import words_for
 from bot.services import Services
+from bot.verbs import VERBS, Answer
 from commands import act, erase, report
-from commands.errors import CommandError, FormInvalid
+from commands.dispatch import dispatch
+from commands.errors import FormInvalid
 from commands.form import FIELDS, FIELDS_BY_NAME, Field, Kind, validate_field
 from commands.invocation import Invocation, parse
 from commands.results import CaseForm, EraseConfirmation, ReportForm, Result
 from commands.roles import Actor
-from digests.preview import DigestPreview
-from digests.run import run
 from storage.reference import find_states
 
 PROMPT = "reprisal> "
@@ -62,7 +62,7 @@ class Shell:
         """Run one command line and show its answer and what the bot would post."""
         verb, args = parse(text)
         try:
-            result = await run(Invocation(self._actor, verb, args), self._core)
+            result = await dispatch(Invocation(self._actor, verb, args), self._core, VERBS)
             if isinstance(result, ReportForm):
                 result = await self._fill(result)
             elif isinstance(result, CaseForm):
@@ -74,10 +74,8 @@ class Shell:
             self._write(
                 "\nCancelled: the input ended before the form was complete. Nothing was saved.\n"
             )
-        except CommandError as problem:
-            self._write(problem.message + "\n")
-        except Exception:
-            self._write(incident_message() + "\n")
+        except Exception as problem:
+            self._write(words_for(problem) + "\n")
         await self._worker.deliver_due()
 
     async def _fill(self, form: ReportForm) -> Result:
@@ -159,13 +157,8 @@ class Shell:
         if matches:
             self._write("  Did you mean: " + "; ".join(matches) + "\n")
 
-    def _show(self, result: Result | DigestPreview) -> None:
-        if isinstance(result, DigestPreview):
-            context = {"digest": result.digest, "audience_note": result.audience_note}
-            self._write(self._services.renderer.text("text/digest.md.j2", charts=[], **context))
-            return
-        rendered = self._services.renderer.text(f"text/{template_for(result)}.md.j2", result=result)
-        self._write(rendered)
+    def _show(self, result: Answer) -> None:
+        self._write(reply_for(result, self._services.renderer))
 
     async def _ask(self, prompt: str) -> str:
         self._write(prompt)

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
+
+from commands.errors import CommandError
 
 log = logging.getLogger("reprisal_bot.incidents")
+
+
+def words_for(problem: Exception, escape: Callable[[str], str] = str) -> str:
+    """What the person is told: a CommandError's message, escaped for where it is shown; for
+    anything else an incident id (the trace is logged under it, never shown)."""
+    if isinstance(problem, CommandError):
+        return escape(problem.message)
+    return incident_message()
 
 
 def incident_message() -> str:

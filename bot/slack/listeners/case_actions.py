@@ -1,4 +1,4 @@
-"""The case card's buttons and the forms they open: ack, translate, run, render."""
+"""The case card's buttons and the forms they open: ack, translate, dispatch, reply."""
 
 from __future__ import annotations
 
@@ -9,80 +9,57 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.rendering.incidents import incident_message
-from bot.rendering.renderer import escape_mrkdwn, slack_errors
-from bot.rendering.template_table import template_for
 from bot.services import Services
+from bot.slack.actors import actor_for
+from bot.slack.replies import Respond, answering, form_errors, reply_for, send
 from bot.slack.translate import form_values
+from bot.verbs import VERBS
 from commands import act
-from commands.errors import CommandError, FormInvalid
+from commands.dispatch import dispatch
 from commands.invocation import Invocation
-from commands.results import CaseForm
-from commands.roles import Actor
-from digests.run import run
 
 CASE_BUTTON = re.compile(r"^case_(action|reply|refer|share|stage|close)$")
 CASE_FORM = "case_action"
 LINK_BUTTON = "link_cases"
 FIRST_FIELD = "note"  # where an error that belongs to no field is shown
+APART = {"replace_original": False}  # an answer beside the card, which stays as it is
 
 
-def register_case_actions(
-    app: AsyncApp,
-    services: Services,
-    wake: Callable[[], None],
-    actor_of: Callable[[Services, str], Any],
-) -> None:
+def register(app: AsyncApp, services: Services, wake: Callable[[], None]) -> None:
+    """The case card's buttons, the link suggestion's button, and the case action form."""
     renderer = services.renderer
     core = services.core("slack")
 
     @app.action(CASE_BUTTON)
-    async def on_case_button(ack: Any, body: dict, action: dict, respond: Any, client: Any) -> None:
+    async def on_case_button(
+        ack: Any, body: dict, action: dict, respond: Respond, client: Any
+    ) -> None:
         await ack()
         mode = str(action["action_id"]).removeprefix("case_")
-        try:
-            actor: Actor = await actor_of(services, body["user"]["id"])
-            result = await run(Invocation(actor, "action", (str(action["value"]), mode)), core)
-            assert isinstance(result, CaseForm)
-            view = renderer.json("slack/case_action.view.json.j2", form=result)
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
-        except CommandError as problem:
-            await respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=escape_mrkdwn(problem.message),
-            )
-        except Exception:
-            await respond(
-                response_type="ephemeral", replace_original=False, text=incident_message()
-            )
+        async with answering(respond, **APART):
+            actor = await actor_for(services, body["user"]["id"])
+            invocation = Invocation(actor, "action", (str(action["value"]), mode))
+            result = await dispatch(invocation, core, VERBS)
+            await send(reply_for(result, renderer), respond, client, body["trigger_id"], **APART)
 
     @app.action(LINK_BUTTON)
-    async def on_link_button(ack: Any, body: dict, action: dict, respond: Any) -> None:
+    async def on_link_button(
+        ack: Any, body: dict, action: dict, respond: Respond, client: Any
+    ) -> None:
         await ack()
         first, _, second = str(action.get("value") or "").partition("|")
-        try:
-            actor: Actor = await actor_of(services, body["user"]["id"])
-            result = await run(Invocation(actor, "link", (first, second)), core)
-            body_ = renderer.json(f"slack/{template_for(result)}.message.json.j2", result=result)
-            await respond(response_type="ephemeral", replace_original=False, **body_)
+        async with answering(respond, **APART):
+            actor = await actor_for(services, body["user"]["id"])
+            result = await dispatch(Invocation(actor, "link", (first, second)), core, VERBS)
+            reply = reply_for(result, renderer)
+            await send(reply, respond, client, body.get("trigger_id", ""), **APART)
             wake()
-        except CommandError as problem:
-            await respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=escape_mrkdwn(problem.message),
-            )
-        except Exception:
-            await respond(
-                response_type="ephemeral", replace_original=False, text=incident_message()
-            )
 
     @app.view(CASE_FORM)
     async def on_case_form(ack: Any, body: dict, view: dict) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
         try:
-            actor: Actor = await actor_of(services, body["user"]["id"])
+            actor = await actor_for(services, body["user"]["id"])
             recorded = await act.submit(
                 str(meta.get("mode")),
                 str(meta.get("reference")),
@@ -92,15 +69,8 @@ def register_case_actions(
                 # A double click sends the same view (and hash) again: one action.
                 idempotency_key=f"slack:view:{view['id']}:{view.get('hash', '')}",
             )
-        except FormInvalid as invalid:
-            await ack(response_action="errors", errors=slack_errors(invalid.errors))
-            return
-        except CommandError as problem:
-            errors = slack_errors({_shown_at(view): problem.message})
-            await ack(response_action="errors", errors=errors)
-            return
-        except Exception:
-            await ack(response_action="errors", errors={_shown_at(view): incident_message()})
+        except Exception as problem:
+            await ack(response_action="errors", errors=form_errors(problem, _shown_at(view)))
             return
         done = renderer.json("slack/action_recorded.view.json.j2", result=recorded)
         await ack(response_action="update", view=done)

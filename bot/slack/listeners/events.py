@@ -78,9 +78,10 @@ class SlackFacts:
                 return found
 
 
-def register_events(
+def register(
     app: AsyncApp, services: Services, facts: SlackFacts, wake: Callable[[], None]
 ) -> None:
+    """People, the two channels and the case threads, as Slack's events tell of them."""
     core = services.core("slack")
 
     def watched(channel: object) -> bool:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.rendering.incidents import incident_message
-from bot.rendering.template_table import TEMPLATE_OF
+from bot.rendering.incidents import words_for
 from bot.services import Services
+from bot.slack.actors import actor_for
+from bot.slack.replies import reply_for
+from bot.verbs import VERBS, Answer
 from commands import home
-from commands.errors import CommandError
-from commands.invocation import Core, Invocation
-from commands.results import CaseDetail, HomeResult, ReportForm
-from commands.roles import Actor
-from digests.run import run
+from commands.dispatch import dispatch
+from commands.invocation import Invocation
+from commands.results import CaseDetail
 
 HOME_REPORT = "home_report"
 HOME_OPEN_CASE = "home_open_case"
@@ -23,27 +22,26 @@ MODAL_BLOCKS = 100  # Slack's limit for a modal
 TITLE = "Reprisals"
 
 
-def register_home(
-    app: AsyncApp, services: Services, actor_of: Callable[[Services, str], Any]
-) -> None:
+def register(app: AsyncApp, services: Services) -> None:
+    """The Home tab and its two buttons."""
     renderer = services.renderer
     core = services.core("slack")
 
-    def modal(title: str, message: dict[str, Any]) -> dict[str, Any]:
-        """A result's message blocks, shown in a modal only the asker sees."""
-        return {
-            "type": "modal",
-            "title": {"type": "plain_text", "text": title[:24]},
-            "close": {"type": "plain_text", "text": "Close"},
-            "blocks": message["blocks"][:MODAL_BLOCKS],
-        }
-
-    def answer(result: object) -> dict[str, Any]:
-        if isinstance(result, str):
-            return modal(TITLE, {"blocks": [_words(result)]})
+    def modal_for(result: Answer) -> dict[str, Any]:
+        """The result in a modal only the asker sees: Home has no conversation to answer in."""
+        reply = reply_for(result, renderer)
+        if reply.modal is not None:
+            return reply.modal
         title = result.case.reference if isinstance(result, CaseDetail) else TITLE
-        template = f"slack/{TEMPLATE_OF[type(result)]}.message.json.j2"
-        return modal(title, renderer.json(template, result=result))
+        return _modal(title, reply.messages[0]["blocks"])
+
+    async def shown(user: str, verb: str, *args: str) -> dict[str, Any]:
+        """The modal answering `verb`: its result, or the words for its failure."""
+        try:
+            actor = await actor_for(services, user)
+            return modal_for(await dispatch(Invocation(actor, verb, args), core, VERBS))
+        except Exception as problem:
+            return _modal(TITLE, [_words(words_for(problem))])
 
     @app.event("app_home_opened")
     async def on_home_opened(event: dict, client: Any) -> None:
@@ -51,44 +49,35 @@ def register_home(
             return
         user = str(event["user"])
         try:
-            actor: Actor = await actor_of(services, user)
-            result: HomeResult | str = await home.handle(actor=actor, core=core)
-        except Exception:
-            result = incident_message()
-        if isinstance(result, str):
-            view: dict[str, Any] = {"type": "home", "blocks": [_words(result)]}
-        else:
+            actor = await actor_for(services, user)
+            result = await home.handle(actor=actor, core=core)
             view = renderer.json("slack/home.view.json.j2", result=result)
+        except Exception as problem:
+            view = {"type": "home", "blocks": [_words(words_for(problem))]}
         await client.views_publish(user_id=user, view=view)
 
     @app.action(HOME_REPORT)
     async def on_report(ack: Any, body: dict, client: Any) -> None:
         await ack()
-        actor: Actor = await actor_of(services, body["user"]["id"])
-        result = await _run(Invocation(actor, "report", ()), core)
-        if isinstance(result, ReportForm):
-            view = renderer.json("slack/report_modal.view.json.j2", form=result)
-        else:
-            view = answer(result)
+        view = await shown(body["user"]["id"], "report")
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(HOME_OPEN_CASE)
     async def on_open(ack: Any, body: dict, action: dict, client: Any) -> None:
         await ack()
-        actor: Actor = await actor_of(services, body["user"]["id"])
-        result = await _run(Invocation(actor, "status", (str(action.get("value") or ""),)), core)
-        await client.views_open(trigger_id=body["trigger_id"], view=answer(result))
+        view = await shown(body["user"]["id"], "status", str(action.get("value") or ""))
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-async def _run(invocation: Invocation, core: Core) -> object:
-    """The result, or the words of a refusal or an incident."""
-    try:
-        return await run(invocation, core)
-    except CommandError as problem:
-        return problem.message
-    except Exception:
-        return incident_message()
+def _modal(title: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks[:MODAL_BLOCKS],
+    }
 
 
 def _words(text: str) -> dict[str, Any]:
+    """Words as plain text: nothing in them is read as markup."""
     return {"type": "section", "text": {"type": "plain_text", "text": text[:2990]}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -76,3 +77,11 @@ def actor_of(person: PersonRecord) -> Actor:
         Role(RoleKind(kind), CommitteeCode(code) if code else None) for kind, code in person.roles
     )
     return Actor(person_id=person.id, name=person.name, roles=roles, slack_user=person.slack_user)
+
+
+def focal_points(people: Iterable[PersonRecord], committees: Collection[str]) -> list[PersonRecord]:
+    """The people serving any of `committees` as focal point or alternate."""
+    serving = (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE)
+    return [
+        p for p in people if any(kind in serving and code in committees for kind, code in p.roles)
+    ]

@@ -1,4 +1,5 @@
-"""`/reprisal digest preview [YYYY-MM]`: the digest as the asker may read it, now."""
+"""`/reprisal digest preview [YYYY-MM]`: the digest as the asker may read it, now; and the note
+heading a digest, for each audience."""
 
 from __future__ import annotations
 
@@ -14,6 +15,24 @@ from digests.model import Audience, Digest
 from digests.periods import BadMonth, parse_month, previous_month
 
 USAGE = "`/reprisal digest preview` (last month) or `/reprisal digest preview 2026-10`"
+NOTES = {
+    Audience.CHAIR: (
+        "For {name}, Chair of {committee}. Cases are described as far as Chairs may see them:"
+        " never names or summaries; cases you may not see are counted, not described."
+    ),
+    Audience.CHAIRS_CHANNEL: (
+        "For the Chairs' channel: cases shared between committees in outline, public cases with"
+        " their facts; restricted cases are counted, not described."
+    ),
+    Audience.COORDINATION: (
+        "For the focal points' coordination channel, with the agenda of the monthly"
+        " coordination meeting. Shared cases are shown as on their case cards; restricted ones"
+        " are only counted."
+    ),
+    Audience.PREVIEW: (
+        "Preview for {name}: each case as far as you may see it; never names or summaries."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +69,13 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> DigestPr
             detail={"period": period.label, "cases": len(listed_references(digest))},
         )
         await uow.commit()
-    note = (
-        f"Preview for {actor.name}: each case as far as you may see it; never names or summaries."
-    )
-    return DigestPreview(digest, note)
+    return DigestPreview(digest, audience_note(Audience.PREVIEW, None, actor))
+
+
+def audience_note(audience: Audience, committee: str | None, actor: Actor | None) -> str:
+    """The line heading a digest: whom it is for, and how far it describes cases."""
+    name = actor.name if actor is not None else ""
+    return NOTES[audience].format(name=name, committee=committee or "")
 
 
 def listed_references(digest: Digest) -> frozenset[str]:

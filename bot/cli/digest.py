@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bot.cli.admin import operator
 from bot.cli.digest_output import render_digest
-from bot.delivery.digest_plans import audience_note
 from bot.keys import load_keyring
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -17,7 +16,7 @@ from commands.trail import CLI, record
 from digests.build import DigestRequest, build_digest
 from digests.model import Audience
 from digests.periods import BadMonth, Period, parse_month, previous_month
-from digests.preview import listed_references
+from digests.preview import audience_note, listed_references
 from digests.queue import queue_digests
 from storage.marks import DEMO
 from storage.uow import UnitOfWork

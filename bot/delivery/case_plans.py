@@ -12,7 +12,7 @@ from commands import policy
 from commands import vocabulary as v
 from commands.history import action_label, shared_name
 from commands.related import WHY, channel_may_relate
-from commands.roles import RoleKind, actor_of
+from commands.roles import RoleKind, actor_of, focal_points
 from commands.views import view_case
 from storage.actions import ActionRecord
 from storage.records import CaseRecord, NoticeRecord, PersonRecord, ThreadRecord
@@ -40,6 +40,14 @@ class ActionView:
     due_on: dt.date | None
 
 
+async def card_thread(uow: UnitOfWork, case: CaseRecord, *, platform: str) -> ThreadRecord:
+    """The thread under the case's card; retried later if the card is not posted yet."""
+    thread = await uow.threads.get(case.id, platform)
+    if thread is None:
+        raise DeliveryError("the case card is not posted yet", transient=True)
+    return thread
+
+
 async def card_context(uow: UnitOfWork, case: CaseRecord) -> dict[str, Any]:
     """The card's content at channel level, with its progress."""
     actions = [a for a in await uow.actions.for_case(case.id) if a.kind != "share"]
@@ -56,18 +64,14 @@ async def card_context(uow: UnitOfWork, case: CaseRecord) -> dict[str, Any]:
 async def plan_card_update(
     uow: UnitOfWork, case: CaseRecord, *, platform: str
 ) -> tuple[Outgoing, ThreadRecord]:
-    thread = await uow.threads.get(case.id, platform)
-    if thread is None:
-        raise DeliveryError("the case card is not posted yet", transient=True)
+    thread = await card_thread(uow, case, platform=platform)
     return Outgoing("case_card", await card_context(uow, case)), thread
 
 
 async def plan_action_post(
     uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, *, platform: str, mention: Any
 ) -> tuple[Outgoing, ThreadRecord]:
-    thread = await uow.threads.get(case.id, platform)
-    if thread is None:
-        raise DeliveryError("the case card is not posted yet", transient=True)
+    thread = await card_thread(uow, case, platform=platform)
     found = [a for a in await uow.actions.for_case(case.id) if a.id == notice.payload.get("action")]
     if not found:
         raise Dropped("the action is no longer recorded")
@@ -112,13 +116,7 @@ async def _mentions(uow: UnitOfWork, target: str, mention: Any) -> list[str]:
     if target == "asg":
         chosen = [p for p in people if any(k == RoleKind.ASG_OFFICE for k, _ in p.roles)]
     else:
-        chosen = [
-            p
-            for p in people
-            if any(
-                k in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE) and c == target for k, c in p.roles
-            )
-        ]
+        chosen = focal_points(people, (target,))
     return [mention(p) for p in chosen]
 
 
@@ -128,9 +126,7 @@ async def plan_related(
     """Possibly related cases in the new case's thread, by reference and reason, each with a
     Link button; re-checked now: only those the reporter still may see, and the channel may
     know to be related to this one."""
-    thread = await uow.threads.get(case.id, platform)
-    if thread is None:
-        raise DeliveryError("the case card is not posted yet", transient=True)
+    thread = await card_thread(uow, case, platform=platform)
     reporter = await _reporter(uow, notice)
     related = await _related(uow, case, notice, actor_of(reporter), in_channel=True)
     return Outgoing("related_cases", {"reference": case.reference, "related": related}), thread
@@ -176,9 +172,7 @@ async def plan_linked(
     uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord, *, platform: str
 ) -> tuple[Outgoing, ThreadRecord]:
     """`Linked with REF` in the case's thread, if the channel may still know of the other."""
-    thread = await uow.threads.get(case.id, platform)
-    if thread is None:
-        raise DeliveryError("the case card is not posted yet", transient=True)
+    thread = await card_thread(uow, case, platform=platform)
     other = await uow.cases.get(int(str(notice.payload.get("other", 0))))
     if other is None or other.erased:
         raise Dropped("the other case is gone")

@@ -7,14 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bot.delivery.port import DeliveryError, Dropped, Held, Outgoing
+from bot.delivery.case_plans import card_thread
+from bot.delivery.port import Dropped, Held, Outgoing
 from commands import policy
-from commands.roles import RoleKind, actor_of
+from commands.roles import RoleKind, actor_of, focal_points
 from commands.views import view_case
 from digests.build import DigestRequest, build_digest
 from digests.model import Audience
 from digests.periods import parse_month
-from storage.records import NoticeRecord, PersonRecord
+from digests.preview import audience_note
+from storage.records import NoticeRecord, PersonRecord, ThreadRecord
 from storage.uow import UnitOfWork
 
 
@@ -22,24 +24,6 @@ from storage.uow import UnitOfWork
 class Channels:
     coordination: str
     chairs: str
-
-
-NOTES = {
-    Audience.CHAIR: (
-        "For {name}, Chair of {committee}. Cases are described as far as Chairs may see them:"
-        " never names or summaries; cases you may not see are counted, not described."
-    ),
-    Audience.CHAIRS_CHANNEL: (
-        "For the Chairs' channel: cases shared between committees in outline, public cases with"
-        " their facts; restricted cases are counted, not described."
-    ),
-    Audience.COORDINATION: (
-        "For the focal points' coordination channel, with the agenda of the monthly"
-        " coordination meeting. Shared cases are shown as on their case cards; restricted ones"
-        " are only counted."
-    ),
-    Audience.PREVIEW: "Preview for {name}: what you may see of each case.",
-}
 
 
 async def plan_digest(
@@ -67,14 +51,9 @@ async def plan_digest(
     return Outgoing("digest", context), channel, person
 
 
-def audience_note(audience: Audience, committee: str | None, actor: Any) -> str:
-    name = actor.name if actor is not None else ""
-    return NOTES[audience].format(name=name, committee=committee or "")
-
-
 async def plan_reminder(
     uow: UnitOfWork, notice: NoticeRecord, *, platform: str, mention: Any
-) -> tuple[Outgoing, Any]:
+) -> tuple[Outgoing, ThreadRecord]:
     """A reminder in the case thread, mentioning the lead committee's focal points."""
     case = await uow.cases.get(notice.case_id) if notice.case_id else None
     if case is None or case.erased:
@@ -83,15 +62,8 @@ async def plan_reminder(
     facts = (await uow.digests.by_ids([case.id]))[0]
     if not case.is_open or facts.reply_due_on != due:
         raise Dropped("no State reply is due on that date any more")
-    thread = await uow.threads.get(case.id, platform)
-    if thread is None:
-        raise DeliveryError("the case card is not posted yet", transient=True)
-    lead = case.facts.lead_committee
-    people = [
-        p
-        for p in await uow.people.active()
-        if any(k in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE) and c == lead for k, c in p.roles)
-    ]
+    thread = await card_thread(uow, case, platform=platform)
+    people = focal_points(await uow.people.active(), (case.facts.lead_committee,))
     context = {
         "case": view_case(case, policy.channel_visibility(case)),
         "due_on": due,

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.delivery.case_plans import (
     card_context,
+    card_thread,
     plan_action_post,
     plan_card_update,
     plan_linked,
@@ -18,12 +19,13 @@ from bot.delivery.case_plans import (
     plan_related_privately,
 )
 from bot.delivery.digest_plans import Channels, plan_digest, plan_reminder
-from bot.delivery.port import DeliveryError, Dropped, Held, Outgoing
+from bot.delivery.port import Dropped, Held, Outgoing
 from commands import policy
 from commands.related import LINKED, RELATED
 from commands.reminders import REMINDER
-from commands.roles import RoleKind, actor_of
-from commands.views import CaseView, view_case
+from commands.results import ReportSaved
+from commands.roles import actor_of, focal_points
+from commands.views import view_case
 from digests.queue import DIGEST
 from storage.records import CaseRecord, NoticeRecord, PersonRecord, ThreadRecord
 from storage.uow import UnitOfWork
@@ -40,15 +42,6 @@ class Plan:
     person: PersonRecord | None = None
     card: ThreadRecord | None = None
     starts_thread_of: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    """What the report_saved template reads as `result`."""
-
-    reference: str
-    case: CaseView
-    duplicate: bool = False
 
 
 async def plan_for(
@@ -110,13 +103,11 @@ async def plan_for(
 
 
 async def _thread_plan(uow: UnitOfWork, case: CaseRecord, *, platform: str, mention: Any) -> Plan:
-    thread = await uow.threads.get(case.id, platform)
-    if thread is None:
-        raise DeliveryError("the case card is not posted yet", transient=True)
+    thread = await card_thread(uow, case, platform=platform)
     committees = policy.committees_to_alert(case)
     if not committees:
         raise Dropped("the case is no longer shared with other committees")
-    people = [p for p in await uow.people.active() if _holds_fp_role(p, committees)]
+    people = focal_points(await uow.people.active(), committees)
     context = {
         "reference": case.reference,
         "committees": list(committees),
@@ -137,7 +128,7 @@ async def _person_plan(uow: UnitOfWork, case: CaseRecord, notice: NoticeRecord) 
     view = view_case(case, level)
     context: dict[str, Any] = {"case": view}
     if notice.kind == "report_saved":
-        context = {"result": Saved(case.reference, view)}
+        context = {"result": ReportSaved(case.reference, view)}
     return Plan(Outgoing(notice.kind, context), person=person)
 
 
@@ -147,10 +138,3 @@ async def _alert_plan(uow: UnitOfWork, notice: NoticeRecord) -> Plan:
         raise Dropped("recipient no longer in the directory")
     context = {"channel": notice.payload.get("channel"), "reason": notice.payload.get("reason")}
     return Plan(Outgoing("channel_unsafe", context), person=person)
-
-
-def _holds_fp_role(person: PersonRecord, committees: tuple[str, ...]) -> bool:
-    return any(
-        kind in (RoleKind.FOCAL_POINT, RoleKind.ALTERNATE) and code in committees
-        for kind, code in person.roles
-    )

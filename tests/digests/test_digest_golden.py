@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery.digest_plans import audience_note
 from bot.rendering.renderer import Renderer
 from bot.slack.delivery.digest_messages import MAX_BLOCKS, digest_messages
 from digests.build import DigestRequest, build_digest
 from digests.model import Audience, Digest
 from digests.periods import month
+from digests.preview import audience_note
 from storage.engine import create_engine, session_factory
 from storage.schema import upgrade
 from storage.uow import UnitOfWork

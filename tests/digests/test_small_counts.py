@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.cli.digest_output import render_digest
-from bot.delivery.digest_plans import audience_note
 from bot.rendering.charts import render_charts
 from bot.rendering.renderer import Renderer
 from digests.build import DigestRequest, build_digest
 from digests.model import Audience, Digest
 from digests.periods import month
+from digests.preview import audience_note
 from storage.engine import session_factory
 from storage.uow import UnitOfWork
 from tests.digests.dataset import ONE_RESTRICTED, RESTRICTED_TRACES, chair, fill

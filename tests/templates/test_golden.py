@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from bot.delivery.case_plans import ActionView, Progress
-from bot.delivery.plans import Saved
 from bot.rendering.renderer import Renderer
 from commands import help as help_command
 from commands.case_forms import FIELDS as CASE_FIELDS
@@ -197,7 +196,7 @@ NOTICES: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "urgent_case": ("urgent_case", {"case": view_case(URGENT, Visibility.FACTS)}),
-    "report_saved_dm": ("report_saved", {"result": Saved("RPR-2026-0001", FACTS)}),
+    "report_saved_dm": ("report_saved", {"result": ReportSaved("RPR-2026-0001", FACTS)}),
     "channel_unsafe": ("channel_unsafe", {"channel": "C0COORD01", "reason": "1 outsider"}),
     "action_recorded": (
         "action_recorded",

@@ -11,6 +11,7 @@ from itertools import accumulate
 
 from commands import vocabulary as v
 from storage.actions import NewAction
+from storage.confidentiality import RESTRICTED
 from storage.records import Consents, NewCase
 from storage.reference import committee
 
@@ -219,7 +220,7 @@ class Planner:
     def draft(self, received_on: dt.date) -> Draft:
         facts = self.facts(received_on)
         reporter = self.rng.choice(self.reporters[facts.lead_committee])
-        joint = facts.consents.share_committees and facts.confidentiality == "shared"
+        joint = facts.effective_confidentiality != RESTRICTED
         codes = (facts.lead_committee, *facts.other_committees) if joint else ()
         track = Track(self.today, reporter, codes or (facts.lead_committee,))
         stage, due, closed_on, outcome = self.follow(facts, track)

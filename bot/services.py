@@ -16,7 +16,7 @@ from bot.metrics import Metrics
 from bot.rendering.renderer import Renderer
 from bot.schedules.checkpoints import anchor
 from bot.settings import Settings
-from commands.invocation import Clock, Core
+from commands.invocation import Clock, Dependencies
 from commands.roles import Actor
 from storage.crypto import KeyRing
 from storage.engine import create_engine, session_factory
@@ -56,8 +56,8 @@ class Services:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.keyring)
 
-    def core(self, platform: str) -> Core:
-        return Core(
+    def core(self, platform: str) -> Dependencies:
+        return Dependencies(
             uow=self.uow,
             clock=self.clock,
             platform=platform,

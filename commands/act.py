@@ -20,7 +20,7 @@ from commands.case_forms import (
 )
 from commands.errors import CommandError, NotAllowed
 from commands.form import COMMITTEE_OPTIONS
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import ActionRecorded, CaseForm
 from commands.roles import Actor
 from commands.trail import deny_as_missing, on_demand_surface, record
@@ -33,7 +33,7 @@ NONE = policy.Visibility.NONE
 USAGE = "`/reprisal action RPR-2026-0001` (or add reply, refer, share, stage or close)"
 
 
-async def open_form(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseForm:
+async def open_form(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> CaseForm:
     if not args or len(args) > 2 or (len(args) == 2 and args[1].lower() not in MODES):
         raise CommandError(f"Please say which case: {USAGE}.")
     mode = MODES[args[1].lower()] if len(args) == 2 else Mode.ACTION
@@ -44,7 +44,13 @@ async def open_form(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseF
 
 
 async def actionable(
-    uow: UnitOfWork, reference: str, mode: Mode, *, actor: Actor, core: Core, kind: object = None
+    uow: UnitOfWork,
+    reference: str,
+    mode: Mode,
+    *,
+    actor: Actor,
+    core: Dependencies,
+    kind: object = None,
 ) -> CaseRecord:
     """The case, if the actor may fill in this form on it (as `case_to_act_on` answers)."""
     case = await _seen(uow, reference, "act", actor=actor, core=core)
@@ -54,7 +60,7 @@ async def actionable(
 
 
 async def case_to_act_on(
-    uow: UnitOfWork, reference: str, action: policy.Action, *, actor: Actor, core: Core
+    uow: UnitOfWork, reference: str, action: policy.Action, *, actor: Actor, core: Dependencies
 ) -> CaseRecord:
     """The case, if the actor may do `action` to it. The same answer as for a missing case if
     they may not even see it; a polite reason if they may see it but not do this."""
@@ -64,7 +70,7 @@ async def case_to_act_on(
 
 
 async def _seen(
-    uow: UnitOfWork, reference: str, name: str, *, actor: Actor, core: Core
+    uow: UnitOfWork, reference: str, name: str, *, actor: Actor, core: Dependencies
 ) -> CaseRecord:
     case = await uow.cases.by_reference(reference)
     if case is None or case.erased or policy.visibility(actor, case) is NONE:
@@ -80,7 +86,7 @@ async def _seen(
 
 
 async def _permitted(
-    uow: UnitOfWork, case: CaseRecord, action: policy.Action, *, actor: Actor, core: Core
+    uow: UnitOfWork, case: CaseRecord, action: policy.Action, *, actor: Actor, core: Dependencies
 ) -> None:
     """NotAllowed with the policy's reason, the refusal recorded and committed, if refused."""
     why = policy.refusal(actor, case, action)
@@ -105,7 +111,7 @@ async def submit(
     raw: dict,
     *,
     actor: Actor,
-    core: Core,
+    core: Dependencies,
     idempotency_key: str | None = None,
 ) -> ActionRecorded:
     """Record the form's answers; FormInvalid, or a CommandError saying why it cannot be."""
@@ -128,7 +134,7 @@ async def submit(
 
 
 async def _apply(
-    uow: UnitOfWork, case: CaseRecord, answers: CaseAnswers, *, actor: Actor, core: Core
+    uow: UnitOfWork, case: CaseRecord, answers: CaseAnswers, *, actor: Actor, core: Dependencies
 ) -> tuple[str, FollowUp]:
     now, today = core.clock.now(), core.clock.today()
     note = str(answers.get("note") or "")
@@ -165,7 +171,7 @@ async def _apply(
 
 
 def _new_action(
-    case: CaseRecord, answers: CaseAnswers, *, actor: Actor, today: dt.date, core: Core
+    case: CaseRecord, answers: CaseAnswers, *, actor: Actor, today: dt.date, core: Dependencies
 ) -> NewAction:
     mode = answers.mode
     if mode is Mode.REFER:
@@ -200,7 +206,9 @@ def _new_action(
     )
 
 
-async def share_command(args: tuple[str, ...], *, actor: Actor, core: Core) -> ActionRecorded:
+async def share_command(
+    args: tuple[str, ...], *, actor: Actor, core: Dependencies
+) -> ActionRecorded:
     """`/reprisal share REF CODE|asg`: at once, without a form."""
     target = args[1].strip() if len(args) == 2 else ""
     target = target.lower() if target.lower() == "asg" else target.upper()
@@ -217,7 +225,7 @@ async def share_command(args: tuple[str, ...], *, actor: Actor, core: Core) -> A
 
 
 async def share(
-    uow: UnitOfWork, case: CaseRecord, target: str, note: str, *, actor: Actor, core: Core
+    uow: UnitOfWork, case: CaseRecord, target: str, note: str, *, actor: Actor, core: Dependencies
 ) -> tuple[str, FollowUp]:
     """Share with a committee (its focal points see and act from now on) or the ASG office;
     refused, naming the consent, when the person has not given it."""
@@ -247,7 +255,7 @@ async def _recorded(
     follow: FollowUp,
     *,
     actor: Actor,
-    core: Core,
+    core: Dependencies,
     shared: str | None = None,
 ) -> None:
     now = core.clock.now()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from commands import policy
 from commands.errors import CommandError, NoSuchCase, NotAllowed
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import AuditLine, AuditTrail
 from commands.roles import Actor
 from commands.status import REFERENCE
 from commands.trail import on_demand_surface, record
 
 
-async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> AuditTrail:
+async def handle(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> AuditTrail:
     if not args or not REFERENCE.match(args[0]):
         raise CommandError("Please give the case: `/reprisal audit RPR-2026-0001`.")
     reference = args[0].upper()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from commands import policy
 from commands.errors import NotAllowed
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import ChannelChecked
 from commands.roles import Actor, RoleKind
 from commands.trail import record, refuse
@@ -29,7 +29,9 @@ class ChannelFacts:
     public: bool = False  # anyone in the workspace may read it, or join it
 
 
-async def assess(facts: ChannelFacts, *, core: Core, actor: Actor | None = None) -> ChannelChecked:
+async def assess(
+    facts: ChannelFacts, *, core: Dependencies, actor: Actor | None = None
+) -> ChannelChecked:
     """Record whether case details may be posted in the channel; alert the secretariat when
     it stops being safe. While it is not, channel messages are held, not lost."""
     safe = not facts.public and not facts.shared_externally and facts.outsiders == 0
@@ -63,7 +65,7 @@ async def assess(facts: ChannelFacts, *, core: Core, actor: Actor | None = None)
     return ChannelChecked(facts.channel, safe, reason)
 
 
-async def recent(channel: str, *, core: Core) -> ChannelChecked | None:
+async def recent(channel: str, *, core: Dependencies) -> ChannelChecked | None:
     """The channel's last verdict if it still stands: checked within FRESH_FOR, with the
     directory as it is now, and not contradicted since (another instance may have flagged it)."""
     async with core.uow() as uow:
@@ -76,14 +78,14 @@ async def recent(channel: str, *, core: Core) -> ChannelChecked | None:
     return ChannelChecked(channel, state.safe, state.reason)
 
 
-async def forget(channel: str, *, core: Core) -> None:
+async def forget(channel: str, *, core: Dependencies) -> None:
     """Something changed in the channel: its next post waits for a new check."""
     async with core.uow() as uow:
         await uow.channels.forget_check(channel)
         await uow.commit()
 
 
-async def check(facts: ChannelFacts, *, actor: Actor, core: Core) -> ChannelChecked:
+async def check(facts: ChannelFacts, *, actor: Actor, core: Dependencies) -> ChannelChecked:
     """`/reprisal channel-check`: the secretariat re-assesses the channel (and can clear it)."""
     if not policy.may_administer(actor):
         await refuse(core, actor=actor, action="channel-check")
@@ -98,7 +100,7 @@ async def directory_fingerprint(uow: UnitOfWork) -> str:
 
 
 async def _alert_secretariat(
-    uow: UnitOfWork, channel: str, reason: str, *, core: Core, now: dt.datetime
+    uow: UnitOfWork, channel: str, reason: str, *, core: Dependencies, now: dt.datetime
 ) -> None:
     for person in await uow.people.active():
         if any(kind == RoleKind.SECRETARIAT for kind, _ in person.roles):

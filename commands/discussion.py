@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.policy import Surface, Visibility
 from commands.roles import Actor
 from commands.trail import record
@@ -39,7 +39,7 @@ class ThreadReply:
     author_ref: str  # the author's account on the platform
 
 
-async def keep_message(reply: ThreadReply, *, author: Actor | None, core: Core) -> bool:
+async def keep_message(reply: ThreadReply, *, author: Actor | None, core: Dependencies) -> bool:
     """Keep a reply posted in a case's thread in the case's record; False if the thread is no
     case's, the case is erased, or the message was kept before. `author` is None for someone
     not in the directory."""

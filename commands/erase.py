@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands import policy
 from commands.errors import CommandError, NoSuchCase, NotAllowed
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import EraseConfirmation, Erased
 from commands.roles import Actor
 from commands.status import REFERENCE
@@ -13,7 +13,7 @@ from storage.records import CaseRecord
 from storage.uow import UnitOfWork
 
 
-async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseConfirmation:
+async def handle(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> EraseConfirmation:
     """Ask for confirmation, whatever follows the reference: typing `confirm` erases nothing."""
     reference = _reference(args)
     async with core.uow() as uow:
@@ -21,7 +21,7 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> EraseCon
     return EraseConfirmation(reference)
 
 
-async def confirm(reference: str, *, actor: Actor, core: Core) -> Erased:
+async def confirm(reference: str, *, actor: Actor, core: Dependencies) -> Erased:
     """Destroy the case's data key. Only a confirmation calls this: the button, the console's
     retyped reference, or `reprisal-bot case erase` (retyped, or `--yes`)."""
     reference = _reference((reference,))
@@ -53,7 +53,7 @@ def _reference(args: tuple[str, ...]) -> str:
 
 
 async def _checked(
-    uow: UnitOfWork, reference: str, actor: Actor, core: Core, *, confirmed: bool
+    uow: UnitOfWork, reference: str, actor: Actor, core: Dependencies, *, confirmed: bool
 ) -> CaseRecord:
     """The case if the actor may erase it; a request, and any refusal, is recorded at once."""
     case = await uow.cases.by_reference(reference)

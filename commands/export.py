@@ -7,7 +7,7 @@ import functools
 
 from commands import policy
 from commands.errors import NotAllowed
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.roles import Actor
 from commands.trail import record
 from commands.views import CaseView, view_case
@@ -30,7 +30,7 @@ COLUMNS = (
 )
 
 
-async def cases(*, actor: Actor, core: Core) -> list[dict[str, str]]:
+async def cases(*, actor: Actor, core: Dependencies) -> list[dict[str, str]]:
     """One row per case the export may show; each case exported, and the export, is audited."""
     exported = functools.partial(
         record, actor=actor, action="export", surface=policy.Surface.EXPORT, clock=core.clock

@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 
 from commands import policy
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import HomeResult
 from commands.roles import COMMITTEE_ROLES, Actor
 from commands.trail import record
@@ -21,7 +21,7 @@ ALL_READ = SHOWN * 8
 DUE_SOON_DAYS = 7
 
 
-async def handle(*, actor: Actor, core: Core) -> HomeResult:
+async def handle(*, actor: Actor, core: Dependencies) -> HomeResult:
     """The actor's Home, at most the facts of each case; an audit entry per case shown."""
     if not policy.may_use_bot(actor):
         return HomeResult(actor.name, in_directory=False)

@@ -29,15 +29,19 @@ class Invocation:
 
 
 @dataclass(frozen=True, slots=True)
-class Core:
-    """The ports a command runs with: a fresh unit of work per call, the clock, and the
-    platform whose outbox worker will deliver the notices the command queues."""
+class Dependencies:
+    """What a command runs with: a fresh unit of work per call, the clock, the platform whose
+    outbox worker will deliver the notices the command queues, and two settings."""
 
     uow: Callable[[], UnitOfWork]
     clock: Clock
     platform: str
     reporting_year_start: int = 5  # the month the Secretary-General's reporting year starts
     reply_due_days: int = 60  # a State's time to reply to a letter, unless it says otherwise
+
+
+# The old name, kept while modules being edited elsewhere move over to Dependencies.
+Core = Dependencies
 
 
 def parse(text: str) -> tuple[str, tuple[str, ...]]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from commands.errors import CommandError
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import CaseList
 from commands.roles import Actor, RoleKind
 from commands.status import visible_list
 
 
-async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseList:
+async def handle(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> CaseList:
     which = args[0].lower() if args else ""
     async with core.uow() as uow:
         if which == "open":

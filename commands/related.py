@@ -10,7 +10,7 @@ import functools
 from commands import policy
 from commands.act import case_to_act_on
 from commands.errors import CommandError
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import Linked
 from commands.roles import Actor
 from commands.trail import on_demand_surface, record
@@ -68,7 +68,7 @@ def channel_may_relate(case: CaseRecord, other: CaseRecord) -> bool:
     return level >= policy.Visibility.FACTS
 
 
-async def link(args: tuple[str, ...], *, actor: Actor, core: Core) -> Linked:
+async def link(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> Linked:
     """Link two cases the actor may see in full; said once, and posted in each thread whose
     channel may know of the other case."""
     if len(args) != 2:
@@ -116,6 +116,8 @@ async def linked_references(uow: UnitOfWork, case: CaseRecord, actor: Actor) -> 
     )
 
 
-async def _linkable(uow: UnitOfWork, reference: str, *, actor: Actor, core: Core) -> CaseRecord:
+async def _linkable(
+    uow: UnitOfWork, reference: str, *, actor: Actor, core: Dependencies
+) -> CaseRecord:
     """The case, if the actor may link it: the lead committee or the secretariat (who acts)."""
     return await case_to_act_on(uow, reference, policy.Action.LINK, actor=actor, core=core)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from commands import policy
 from commands.errors import NotAllowed, NotInDirectory
 from commands.form import FIELDS, Raw, validate_report
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.related import queue_suggestions
 from commands.results import ReportForm, ReportSaved
 from commands.roles import Actor, RoleKind
@@ -19,7 +19,7 @@ from storage.records import CaseRecord
 from storage.uow import UnitOfWork
 
 
-async def open_form(*, actor: Actor, core: Core) -> ReportForm:
+async def open_form(*, actor: Actor, core: Dependencies) -> ReportForm:
     """The empty form, with the reporter's committee as lead and today as the date received."""
     await _check_may_report(actor, core)
     own = sorted(actor.committees_as(RoleKind.FOCAL_POINT, RoleKind.ALTERNATE))
@@ -35,7 +35,7 @@ async def open_form(*, actor: Actor, core: Core) -> ReportForm:
 
 
 async def submit(
-    raw: Mapping[str, Raw], *, actor: Actor, core: Core, idempotency_key: str | None
+    raw: Mapping[str, Raw], *, actor: Actor, core: Dependencies, idempotency_key: str | None
 ) -> ReportSaved:
     """Validate, then store the case, its timeline entry, its audit entry and its notices in
     one transaction."""
@@ -108,13 +108,13 @@ async def _queue_notices(uow: UnitOfWork, case: CaseRecord, actor: Actor, platfo
                 )
 
 
-def _saved(case: CaseRecord, actor: Actor, core: Core, *, duplicate: bool) -> ReportSaved:
+def _saved(case: CaseRecord, actor: Actor, core: Dependencies, *, duplicate: bool) -> ReportSaved:
     level = policy.level_for(actor, case, on_demand_surface(core))
     level = max(level, policy.Visibility.OUTLINE)
     return ReportSaved(reference=case.reference, case=view_case(case, level), duplicate=duplicate)
 
 
-async def _check_may_report(actor: Actor, core: Core) -> None:
+async def _check_may_report(actor: Actor, core: Dependencies) -> None:
     if policy.may_report(actor):
         return
     await refuse(core, actor=actor, action="report")

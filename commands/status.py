@@ -10,7 +10,7 @@ from commands import policy
 from commands.discussion import discussion_of
 from commands.errors import CommandError, NoSuchCase
 from commands.history import history_of
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.related import linked_references
 from commands.results import CaseDetail, CaseList
 from commands.roles import Actor
@@ -37,7 +37,9 @@ class SealedDataDamaged(CommandError):
         )
 
 
-async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseDetail | CaseList:
+async def handle(
+    args: tuple[str, ...], *, actor: Actor, core: Dependencies
+) -> CaseDetail | CaseList:
     text = " ".join(args).strip()
     if not text:
         raise CommandError(
@@ -63,7 +65,7 @@ async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> CaseDeta
         )
 
 
-async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
+async def _one(reference: str, *, actor: Actor, core: Dependencies) -> CaseDetail:
     surface = on_demand_surface(core)
     async with core.uow() as uow:
         case = await uow.cases.by_reference(reference)
@@ -86,7 +88,7 @@ async def _one(reference: str, *, actor: Actor, core: Core) -> CaseDetail:
 
 
 async def _detail(
-    uow: UnitOfWork, case: CaseRecord, actor: Actor, level: policy.Visibility, core: Core
+    uow: UnitOfWork, case: CaseRecord, actor: Actor, level: policy.Visibility, core: Dependencies
 ) -> CaseView:
     """The case at `level`; its sealed parts are opened only for a reader who sees it in full,
     and damage to them stops this case's detail alone."""
@@ -119,7 +121,13 @@ def _state(text: str) -> str:
 
 
 async def visible_list(
-    uow: UnitOfWork, core: Core, title: str, cases: list[CaseRecord], actor: Actor, *, empty: str
+    uow: UnitOfWork,
+    core: Dependencies,
+    title: str,
+    cases: list[CaseRecord],
+    actor: Actor,
+    *,
+    empty: str,
 ) -> CaseList:
     """Only the cases the actor may see, each at the actor's level; each one shown is audited."""
     surface = policy.Surface.CONSOLE if core.platform == "console" else policy.Surface.LIST

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from commands.errors import NoSuchCase
-from commands.invocation import Clock, Core
+from commands.invocation import Clock, Dependencies
 from commands.policy import ON_DEMAND, Surface
 from commands.roles import Actor
 from storage.audit import AuditEntry
@@ -54,13 +54,13 @@ async def record(
     )
 
 
-def on_demand_surface(core: Core) -> Surface:
+def on_demand_surface(core: Dependencies) -> Surface:
     """Where an answer to one person is shown: the console, or Slack's ephemeral replies."""
     return Surface.CONSOLE if core.platform == "console" else Surface.STATUS
 
 
 async def refuse(
-    core: Core, *, actor: Actor | None, action: str, detail: dict[str, object] | None = None
+    core: Dependencies, *, actor: Actor | None, action: str, detail: dict[str, object] | None = None
 ) -> None:
     """Record a refusal in its own unit of work (the caller then raises the CommandError)."""
     async with core.uow() as uow:
@@ -79,7 +79,7 @@ async def refuse(
 
 async def deny_as_missing(
     uow: UnitOfWork,
-    core: Core,
+    core: Dependencies,
     *,
     actor: Actor,
     action: str,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from commands import export, home
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.roles import Actor, Role, RoleKind
 from digests import preview
 from storage.crypto import KeyRing
@@ -26,9 +26,9 @@ from tests.digests.dataset import Spec, secretariat
 
 
 @pytest.fixture
-def core(engine: AsyncEngine, keyring: KeyRing, clock: FrozenClock) -> Core:
+def core(engine: AsyncEngine, keyring: KeyRing, clock: FrozenClock) -> Dependencies:
     factory = session_factory(engine)
-    return Core(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform="slack")
+    return Dependencies(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform="slack")
 
 
 async def trail(engine: AsyncEngine) -> list[AuditRow]:
@@ -36,12 +36,14 @@ async def trail(engine: AsyncEngine) -> list[AuditRow]:
         return list((await session.scalars(select(AuditRow).order_by(AuditRow.seq))).all())
 
 
-async def case_ids(core: Core) -> dict[str, int]:
+async def case_ids(core: Dependencies) -> dict[str, int]:
     async with core.uow() as uow:
         return {c.reference: c.id for c in await uow.cases.find(limit=100)}
 
 
-async def test_home_writes_an_entry_for_each_case_it_shows(core: Core, engine: AsyncEngine) -> None:
+async def test_home_writes_an_entry_for_each_case_it_shows(
+    core: Dependencies, engine: AsyncEngine
+) -> None:
     own = await store(core, Spec(RECEIVED, "CAT", "Egypt"))
     hidden = await store(core, restricted(Spec(RECEIVED, "CCPR", "Egypt")))
     other = await store(core, Spec(RECEIVED, "CCPR", "Egypt"))
@@ -55,7 +57,7 @@ async def test_home_writes_an_entry_for_each_case_it_shows(core: Core, engine: A
 
 
 async def test_a_digest_preview_writes_one_entry_with_the_number_of_cases_listed(
-    core: Core, engine: AsyncEngine
+    core: Dependencies, engine: AsyncEngine
 ) -> None:
     for _ in range(3):
         await store(core, Spec(RECEIVED.replace(month=10), "CAT", "Egypt"))
@@ -65,7 +67,7 @@ async def test_a_digest_preview_writes_one_entry_with_the_number_of_cases_listed
 
 
 async def test_an_export_writes_an_entry_for_each_case_exported(
-    core: Core, engine: AsyncEngine
+    core: Dependencies, engine: AsyncEngine
 ) -> None:
     first = await store(core, Spec(RECEIVED, "CAT", "Egypt"))
     second = await store(core, restricted(Spec(RECEIVED, "CCPR", "Egypt")))

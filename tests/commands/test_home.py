@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from commands import home
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.roles import Actor, Role
 from commands.views import CaseView
 from storage.actions import FollowUp
@@ -33,12 +33,12 @@ def person(*roles: str, person_id: int = 7) -> Actor:
 
 
 @pytest.fixture
-def core(engine: AsyncEngine, keyring: KeyRing, clock: FrozenClock) -> Core:
+def core(engine: AsyncEngine, keyring: KeyRing, clock: FrozenClock) -> Dependencies:
     factory = session_factory(engine)
-    return Core(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform="slack")
+    return Dependencies(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform="slack")
 
 
-async def store(core: Core, spec: Spec, due: dt.date | None = None) -> str:
+async def store(core: Dependencies, spec: Spec, due: dt.date | None = None) -> str:
     """Store a case reported by a CAT focal point (reply due on `due`, if given); its reference."""
     async with core.uow() as uow:
         reporter = PersonRecord(0, "slack:UFP", "Focal Example", "UFP", None)
@@ -69,7 +69,7 @@ def refs(cases: Iterable[CaseView]) -> list[str]:
 
 
 async def test_replies_are_due_soon_from_today_to_seven_days_on_and_overdue_before(
-    core: Core,
+    core: Dependencies,
 ) -> None:
     received = dt.date(2026, 9, 1)
     late = await store(core, Spec(received, "CAT", "Egypt"), TODAY - dt.timedelta(days=1))
@@ -84,7 +84,7 @@ async def test_replies_are_due_soon_from_today_to_seven_days_on_and_overdue_befo
 
 
 async def test_a_focal_point_sees_shared_cases_of_others_but_not_their_restricted_ones(
-    core: Core,
+    core: Dependencies,
 ) -> None:
     concerning = await store(core, Spec(RECEIVED, "CAT", "Egypt", ("CERD",)))
     other = await store(core, Spec(RECEIVED, "CCPR", "Egypt"))
@@ -98,7 +98,7 @@ async def test_a_focal_point_sees_shared_cases_of_others_but_not_their_restricte
 
 
 async def test_home_never_holds_names_or_the_summary_even_for_the_secretariat(
-    core: Core,
+    core: Dependencies,
 ) -> None:
     await store(core, Spec(RECEIVED, "CAT", "Egypt", names=("Secret Name",)))
     result = await home.handle(actor=person("secretariat"), core=core)
@@ -108,7 +108,9 @@ async def test_home_never_holds_names_or_the_summary_even_for_the_secretariat(
     assert "Secret Name" not in repr(result) and result.may_report
 
 
-async def test_a_chair_may_not_report_and_sees_only_their_committees_cases(core: Core) -> None:
+async def test_a_chair_may_not_report_and_sees_only_their_committees_cases(
+    core: Dependencies,
+) -> None:
     own = await store(core, restricted(Spec(RECEIVED, "CAT", "Egypt")))
     await store(core, restricted(Spec(RECEIVED, "CCPR", "Egypt", ("CAT",))))
     result = await home.handle(actor=person("chair:CAT"), core=core)
@@ -116,7 +118,7 @@ async def test_a_chair_may_not_report_and_sees_only_their_committees_cases(core:
 
 
 async def test_each_render_is_audited_with_the_cases_shown_and_a_stranger_gets_no_data(
-    core: Core, engine: AsyncEngine
+    core: Dependencies, engine: AsyncEngine
 ) -> None:
     await store(core, Spec(RECEIVED, "CAT", "Egypt"))
     stranger = await home.handle(actor=Actor(0, "", frozenset()), core=core)
@@ -130,14 +132,16 @@ async def test_each_render_is_audited_with_the_cases_shown_and_a_stranger_gets_n
     ]
 
 
-async def test_each_list_is_capped_and_says_there_is_more(core: Core) -> None:
+async def test_each_list_is_capped_and_says_there_is_more(core: Dependencies) -> None:
     for _ in range(home.SHOWN + 1):
         await store(core, Spec(RECEIVED, "CAT", "Egypt"))
     result = await home.handle(actor=person("focal_point:CAT"), core=core)
     assert len(result.mine) == home.SHOWN and result.more
 
 
-async def test_a_list_cut_short_by_a_capped_read_still_says_there_is_more(core: Core) -> None:
+async def test_a_list_cut_short_by_a_capped_read_still_says_there_is_more(
+    core: Dependencies,
+) -> None:
     older = await store(core, Spec(dt.date(2026, 10, 1), "CCPR", "Egypt"))
     async with core.uow() as uow:  # the latest open cases are all CAT's own
         reporter = PersonRecord(0, "slack:UFP", "Focal Example", "UFP", None)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from commands import export, home, list_cases, status
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.results import CaseDetail, CaseList
 from commands.roles import Actor, Role
 from storage.crypto import KeyRing
@@ -44,12 +44,14 @@ def keyring() -> CountingKeyRing:
     return ring
 
 
-def core_on(engine: AsyncEngine, keyring: KeyRing, clock: FrozenClock, platform: str) -> Core:
+def core_on(
+    engine: AsyncEngine, keyring: KeyRing, clock: FrozenClock, platform: str
+) -> Dependencies:
     factory = session_factory(engine)
-    return Core(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform=platform)
+    return Dependencies(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform=platform)
 
 
-async def store_cases(core: Core) -> None:
+async def store_cases(core: Dependencies) -> None:
     """CASES shared cases against Viet Nam led by CAT, each naming the victim."""
     spec = Spec(dt.date(2026, 10, 1), "CAT", "Viet Nam", names=(VICTIM,))
     async with core.uow() as uow:

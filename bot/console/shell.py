@@ -134,14 +134,16 @@ class Shell:
         while True:
             shown = f" [{default}]" if isinstance(default, str) else ""
             answer = (await self._ask(f"  >{shown} ")).strip() or (default or "")
-            raw = self._interpret(field, answer if isinstance(answer, str) else "")
+            # A multi-select's default (a tuple) left as it is reads as no answer.
+            typed = answer if isinstance(answer, str) else ""
+            raw = self._interpret(field, typed)
             try:
                 validate_field(field, raw, today=self._services.clock.today())
                 return raw
             except ValueError as problem:
                 self._write(f"  ! {problem}\n")
-                if field.kind is Kind.STATE and answer:
-                    self._suggest(answer)
+                if field.kind is Kind.STATE and typed:
+                    self._suggest(typed)
 
     def _interpret(self, field: Field, answer: str) -> str | list[str] | None:
         if not answer:

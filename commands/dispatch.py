@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 from commands import act, audit_view, erase, home, list_cases, related, report, status
 from commands import help as help_command
 from commands.errors import NotInDirectory
-from commands.invocation import Core, Invocation
+from commands.invocation import Dependencies, Invocation
 from commands.policy import may_use_bot
 from commands.results import HelpResult, HomeResult, ReportForm, Result
 from commands.roles import Actor
@@ -22,18 +22,20 @@ R = TypeVar("R")
 class Handler(Protocol[R_co]):
     """A verb's use case: the words after the verb, who asked, and the ports it runs with."""
 
-    def __call__(self, args: tuple[str, ...], *, actor: Actor, core: Core) -> Awaitable[R_co]: ...
+    def __call__(
+        self, args: tuple[str, ...], *, actor: Actor, core: Dependencies
+    ) -> Awaitable[R_co]: ...
 
 
-async def _report(args: tuple[str, ...], *, actor: Actor, core: Core) -> ReportForm:
+async def _report(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> ReportForm:
     return await report.open_form(actor=actor, core=core)
 
 
-async def _home(args: tuple[str, ...], *, actor: Actor, core: Core) -> HomeResult:
+async def _home(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> HomeResult:
     return await home.handle(actor=actor, core=core)
 
 
-async def _help(args: tuple[str, ...], *, actor: Actor, core: Core) -> HelpResult:
+async def _help(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> HelpResult:
     return await help_command.handle()
 
 
@@ -54,7 +56,7 @@ COMMANDS: Mapping[str, Handler[Result]] = MappingProxyType(
 
 
 async def dispatch(
-    invocation: Invocation, core: Core, verbs: Mapping[str, Handler[R]]
+    invocation: Invocation, core: Dependencies, verbs: Mapping[str, Handler[R]]
 ) -> R | HelpResult:
     """The verb's result from `verbs` (help for an unknown verb); CommandError for anything
     the person can fix. Someone not in the directory is refused (and audited) whatever the verb."""

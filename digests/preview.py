@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from commands import policy
 from commands.errors import CommandError, NotAllowed
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.roles import Actor
 from commands.trail import on_demand_surface, record, refuse
 from digests.build import DigestRequest, build_digest
@@ -41,7 +41,7 @@ class DigestPreview:
     audience_note: str
 
 
-async def handle(args: tuple[str, ...], *, actor: Actor, core: Core) -> DigestPreview:
+async def handle(args: tuple[str, ...], *, actor: Actor, core: Dependencies) -> DigestPreview:
     if not args or args[0].lower() != "preview" or len(args) > 2:
         raise CommandError(f"Please ask for a preview: {USAGE}.")
     try:

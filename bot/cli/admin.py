@@ -22,7 +22,7 @@ from bot.settings import Settings
 from commands import erase, export
 from commands.dispatch import COMMANDS, dispatch
 from commands.errors import CommandError
-from commands.invocation import Core, Invocation
+from commands.invocation import Dependencies, Invocation
 from commands.results import Result
 from commands.roles import Role, RoleKind
 from commands.trail import Operator
@@ -154,7 +154,7 @@ async def erase_case(settings: Settings, reference: str, write: Write) -> int:
 
 
 async def _as_operator(
-    settings: Settings, act: Callable[[Core], Awaitable[Result]], write: Write
+    settings: Settings, act: Callable[[Dependencies], Awaitable[Result]], write: Write
 ) -> int:
     keyring, _ = load_keyring(settings, local_fallback=False)
     services = await build_services(settings, keyring)

@@ -18,7 +18,7 @@ from bot.verbs import VERBS, Answer
 from commands import erase
 from commands.channel_safety import check as check_channel
 from commands.dispatch import Handler, dispatch
-from commands.invocation import Core, Invocation, parse
+from commands.invocation import Dependencies, Invocation, parse
 from commands.roles import Actor
 
 CHANNEL_CHECK = "channel-check"  # needs Slack's facts about the channel, so Slack adds it
@@ -33,7 +33,9 @@ def register(
     core = services.core("slack")
 
     def verbs(client: AsyncWebClient) -> Mapping[str, Handler[Answer]]:
-        async def channel_check(args: tuple[str, ...], *, actor: Actor, core: Core) -> Answer:
+        async def channel_check(
+            args: tuple[str, ...], *, actor: Actor, core: Dependencies
+        ) -> Answer:
             checked = await check_channel(await facts.channel(client), actor=actor, core=core)
             wake()
             return checked

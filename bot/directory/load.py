@@ -10,10 +10,9 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.directory.roster_text import format_roster as format_roster  # re-exported
 from bot.schedules.settings import Schedules, parse_schedules
 from commands.roles import Role, RoleKind
 from storage.reference import CommitteeCode
@@ -87,8 +86,8 @@ class Directory:
         for person in self.people:
             if person.email is not None and person.email.casefold() == folded:
                 return person
-        if person := self.by_slack_user(text):
-            return person
+        if found := self.by_slack_user(text):
+            return found
         wanted = fold_name(text)
         return next((p for p in self.people if fold_name(p.name) == wanted), None)
 
@@ -265,9 +264,10 @@ def _person(entry: Mapping[str, Any], label: str, problems: list[str]) -> Person
     if email is not None and not (_text(email) and EMAIL_RE.match(email)):
         problems.append(f"{label}: email {email!r} is not an email address")
     roles = _roles(entry.get("roles"), label, problems)
-    if len(problems) > before:
+    if len(problems) > before or not _text(name):
         return None
-    key = f"slack:{slack_user}" if slack_user else f"email:{email.lower()}"
+    # Checked above: a person without a Slack id has an email address.
+    key = f"slack:{slack_user}" if slack_user else f"email:{cast(str, email).lower()}"
     return Person(key, " ".join(name.split()), slack_user, email, roles)
 
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.directory.load import Directory, Person
 from commands.roles import Role, RoleKind
 from storage.reference import CommitteeCode, committees
-
-if TYPE_CHECKING:
-    from bot.directory.load import Directory, Person
 
 ROLE_LABELS = {
     RoleKind.FOCAL_POINT: "focal point",

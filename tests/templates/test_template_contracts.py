@@ -18,14 +18,13 @@ from typing import Any
 
 import pytest
 
-from bot.delivery.plans import Saved
 from commands import policy
+from commands.dispatch import COMMANDS, dispatch
 from commands.form import FIELDS, NAMES_MAX, SHORT_MAX, SUMMARY_MAX
 from commands.invocation import Core, Invocation
 from commands.report import open_form
 from commands.results import CaseDetail, HelpResult, ReportSaved
 from commands.roles import Actor, Role, RoleKind
-from commands.run import run
 from commands.views import CaseView, view_case
 from storage.records import CaseRecord
 from storage.reference import CommitteeCode
@@ -191,7 +190,7 @@ def test_user_text_shown_in_full_arrives_escaped(name: str) -> None:
 
 
 async def test_an_unknown_hostile_command_is_echoed_escaped_in_help() -> None:
-    result = await run(Invocation(FP_CAT, "<!channel>", ()), CORE)
+    result = await dispatch(Invocation(FP_CAT, "<!channel>", ()), CORE, COMMANDS)
     assert isinstance(result, HelpResult) and result.notice
     message = renderer.json("slack/help.message.json.j2", result=result)
     assert_fits_slack_message(message)
@@ -258,7 +257,8 @@ def _fallback_contexts() -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "case_card-full", "case_card", {"case": full_shared}
     yield "urgent_case-facts", "urgent_case", {"case": view_case(URGENT, facts)}
     yield "urgent_case-full", "urgent_case", {"case": full_urgent}
-    yield "report_saved-dm", "report_saved", {"result": Saved(REFERENCE, view_case(SHARED, facts))}
+    dm = view_case(SHARED, facts)
+    yield "report_saved-dm", "report_saved", {"result": ReportSaved(REFERENCE, dm)}
     yield "report_saved-full", "report_saved", {"result": ReportSaved(REFERENCE, full_shared)}
     yield (
         "report_saved-again",
@@ -323,7 +323,7 @@ def test_a_summary_at_the_limit_full_of_escapes_still_fits_each_text_object(temp
 
 
 async def test_an_unknown_command_of_any_length_still_gets_a_valid_help_reply() -> None:
-    result = await run(Invocation(FP_CAT, "<" * 760, ()), CORE)
+    result = await dispatch(Invocation(FP_CAT, "<" * 760, ()), CORE, COMMANDS)
     message = renderer.json("slack/help.message.json.j2", result=result)
     assert_fits_slack_message(message)
 

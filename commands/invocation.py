@@ -40,10 +40,6 @@ class Dependencies:
     reply_due_days: int = 60  # a State's time to reply to a letter, unless it says otherwise
 
 
-# The old name, kept while modules being edited elsewhere move over to Dependencies.
-Core = Dependencies
-
-
 def parse(text: str) -> tuple[str, tuple[str, ...]]:
     """`status Viet Nam` -> ("status", ("Viet", "Nam")); empty text is `help`."""
     words = text.split()

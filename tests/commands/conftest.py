@@ -14,7 +14,7 @@ from bot.directory.load import load_directory
 from bot.directory.roster import person_record
 from commands import report
 from commands.form import Raw
-from commands.invocation import Core
+from commands.invocation import Dependencies
 from commands.roles import Actor, actor_of
 from storage.crypto import KeyRing
 from storage.engine import session_factory
@@ -28,7 +28,7 @@ from tests.conftest import FrozenClock
 class Office:
     """Everyone in directory.example.toml, by first name, and the core their commands run on."""
 
-    core: Core
+    core: Dependencies
     engine: AsyncEngine
     people: dict[str, Actor]
 
@@ -62,7 +62,7 @@ async def office(
     engine: AsyncEngine, keyring: KeyRing, clock: FrozenClock, example_directory: Path
 ) -> Office:
     factory = session_factory(engine)
-    core = Core(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform="slack")
+    core = Dependencies(uow=lambda: UnitOfWork(factory, keyring), clock=clock, platform="slack")
     directory = load_directory(example_directory)
     async with core.uow() as uow:
         await uow.people.sync([person_record(p) for p in directory.people])

@@ -21,7 +21,7 @@ import pytest
 from commands import policy
 from commands.dispatch import COMMANDS, dispatch
 from commands.form import FIELDS, NAMES_MAX, SHORT_MAX, SUMMARY_MAX
-from commands.invocation import Core, Invocation
+from commands.invocation import Dependencies, Invocation
 from commands.report import open_form
 from commands.results import CaseDetail, HelpResult, ReportSaved
 from commands.roles import Actor, Role, RoleKind
@@ -79,7 +79,7 @@ def _no_database() -> Any:
     raise AssertionError("rendering needs no database")
 
 
-CORE = Core(uow=_no_database, clock=Clock(), platform="slack")
+CORE = Dependencies(uow=_no_database, clock=Clock(), platform="slack")
 
 
 def slack(name: str) -> dict[str, Any]:
